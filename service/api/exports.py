@@ -1,0 +1,51 @@
+"""Exports of the latest (or a chosen) revision through ``exporters.render``; every export is
+audited because it is the moment minutes leave the system."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from sqlalchemy import select
+
+from models.types import Minutes
+from service.audit import record
+from service.db.models import TranscriptRevision
+from service.deps import Exporter, SessionDep, VisibleMeeting, client_ip
+from service.errors import not_found
+
+router = APIRouter(prefix="/api/meetings/{meeting_id}/export", tags=["exports"])
+
+MEDIA_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "txt": "text/plain; charset=utf-8",
+    "srt": "application/x-subrip; charset=utf-8",
+    "vtt": "text/vtt; charset=utf-8",
+    "json": "application/json",
+}
+
+
+@router.get("/{fmt}", response_class=Response, responses={200: {"content": {t: {} for t in MEDIA_TYPES.values()}}})
+def export(
+    meeting: VisibleMeeting,
+    user: Exporter,
+    db: SessionDep,
+    request: Request,
+    fmt: str = Path(pattern=r"^(docx|txt|srt|vtt|json)$", description="docx / txt / srt / vtt / json"),
+    revision: int | None = Query(default=None, ge=1, le=2**31 - 1),
+    clean: bool = Query(default=True, description="ケバ取り済みの文（false: 素起こし）"),
+) -> Response:
+    from exporters import render
+
+    stmt = select(TranscriptRevision).where(TranscriptRevision.meeting_id == meeting.id)
+    if revision is not None:
+        stmt = stmt.where(TranscriptRevision.revision == revision)
+    row = db.scalar(stmt.order_by(TranscriptRevision.revision.desc()).limit(1))
+    if row is None:
+        raise not_found("会議録", "transcript")
+    body = render(Minutes.from_dict(row.minutes), fmt, clean=clean)
+    record(db, user, "exported", meeting=meeting, ip=client_ip(request), format=fmt, revision=row.revision, clean=clean)
+    db.commit()
+    filename = f"{meeting.title}_第{row.revision}版.{fmt}"
+    disposition = f"attachment; filename=\"minutes-{meeting.id}-r{row.revision}.{fmt}\"; filename*=UTF-8''{quote(filename)}"
+    return Response(body, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": disposition})

@@ -1,0 +1,314 @@
+"""Meetings: upload (creates the meeting and its job), list, read, edit metadata, delete, and
+the audio itself (HTTP Range for the editor's seeking). Department scoping comes from
+``service.scope`` via ``VisibleMeeting``; nothing here filters by department by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field, ValidationError, field_validator
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from models.errors import GijirokuError
+from service.audit import record
+from service.auth.roles import Permission, has_permission
+from service.auth.tokens import CSRF_FIELD, csrf_matches
+from service.context import AppContext
+from service.db.models import Job, Meeting, TranscriptRevision, User
+from service.deps import (
+    AuthDep,
+    ContextDep,
+    Deleter,
+    Editor,
+    SessionDep,
+    SettingsDep,
+    Viewer,
+    VisibleMeeting,
+    client_ip,
+    csrf_failed,
+    csrf_header_ok,
+)
+from service.errors import forbidden, not_found
+from service.media import inspect_upload
+from service.retention import delete_audio
+from service.schemas import JobOut, MeetingCreated, MeetingOut, MeetingUpdate
+from service.scope import department_for_user, visible_meetings
+from service.storage import audio_file, new_storage_name, remove_audio, resolve
+from service.uploads import FILE_FIELD, ReceivedUpload, receive_upload
+
+router = APIRouter(prefix="/api/meetings", tags=["meetings"])
+
+FIELD_LABELS = {
+    "title": "名称",
+    "held_at": "日時",
+    "place": "場所",
+    "attendees": "出席者",
+    "agenda": "議題",
+    "department_id": "部署",
+    "num_speakers": "話者数",
+    "min_speakers": "最小話者数",
+    "max_speakers": "最大話者数",
+    "language": "言語",
+    FILE_FIELD: "音声ファイル",
+}
+
+
+def _lines(value: Any) -> Any:
+    """出席者・議題 arrive as one line per entry (a textarea); lists pass through."""
+    if isinstance(value, str):
+        return [line.strip() for line in value.splitlines() if line.strip()]
+    return value
+
+
+class UploadForm(BaseModel):
+    """The metadata fields sent with the file (multipart text fields)."""
+
+    title: str = Field(min_length=1, max_length=300)
+    held_at: dt.datetime | None = None
+    place: str = Field(default="", max_length=300)
+    attendees: list[str] = Field(default_factory=list, max_length=500)
+    agenda: list[str] = Field(default_factory=list, max_length=500)
+    department_id: int | None = None
+    num_speakers: int | None = Field(default=None, ge=1, le=50)
+    min_speakers: int | None = Field(default=None, ge=1, le=50)
+    max_speakers: int | None = Field(default=None, ge=1, le=50)
+    language: str | None = Field(default=None, pattern=r"^(auto|[a-z]{2,3})$")
+
+    _split = field_validator("attendees", "agenda", mode="before")(_lines)
+
+    @field_validator("held_at", "department_id", "num_speakers", "min_speakers", "max_speakers", "language", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("title", "place", mode="after")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+
+def _parse_form(fields: dict[str, str]) -> UploadForm:
+    try:
+        form = UploadForm.model_validate({k: v for k, v in fields.items() if k in UploadForm.model_fields})
+    except ValidationError as exc:
+        bad = sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]})
+        raise GijirokuError(
+            "invalid_metadata",
+            "入力内容を確認してください: " + "、".join(FIELD_LABELS.get(b, b) for b in bad),
+            "Check these fields: " + ", ".join(bad),
+            status=422,
+        ) from None
+    if not form.title:
+        raise GijirokuError("invalid_metadata", "入力内容を確認してください: 名称", "Check these fields: title", status=422)
+    if form.min_speakers and form.max_speakers and form.min_speakers > form.max_speakers:
+        raise GijirokuError(
+            "invalid_metadata",
+            "最小話者数は最大話者数以下にしてください。",
+            "min_speakers must not exceed max_speakers.",
+            status=422,
+        )
+    return form
+
+
+def meeting_out(db: Session, meeting: Meeting, settings: Any) -> MeetingOut:
+    job = db.scalar(select(Job).where(Job.meeting_id == meeting.id).order_by(Job.id.desc()).limit(1))
+    latest = db.scalar(select(func.max(TranscriptRevision.revision)).where(TranscriptRevision.meeting_id == meeting.id))
+    out = MeetingOut.model_validate(
+        {
+            **{k: getattr(meeting, k) for k in MeetingOut.model_fields if hasattr(meeting, k)},
+            "audio_available": meeting.audio_deleted_at is None and meeting.audio_path is not None,
+            "latest_job": JobOut.model_validate(job) if job else None,
+            "latest_revision": latest,
+        }
+    )
+    return out
+
+
+def _store(ctx: AppContext, db: Session, user: User, upload: ReceivedUpload, ip: str) -> tuple[Meeting, Job]:
+    """Validate an uploaded file + metadata and create the meeting and its queued job.
+
+    Runs in a worker thread (probing reads the file). The file is moved into place before the
+    commit and removed again if the commit fails, so no row ever lacks its file or vice versa.
+    """
+    settings = ctx.settings
+    if upload.file is None:
+        raise GijirokuError("file_missing", "音声ファイルを添付してください。", "Attach the recording in the 'file' field.", status=422)
+    form = _parse_form(upload.fields)
+    department = department_for_user(db, user, form.department_id)
+    probe, duration = inspect_upload(upload.file.path)
+    limit_s = settings.max_duration_hours * 3600
+    if duration > limit_s:
+        raise GijirokuError(
+            "too_long",
+            f"録音が長すぎます（{duration / 3600:.1f}時間、上限 {settings.max_duration_hours:g} 時間）。分割してアップロードしてください。",
+            f"The recording is {duration / 3600:.1f} h long; the limit is {settings.max_duration_hours:g} h.",
+            status=422,
+        )
+    storage_name = new_storage_name()
+    final = resolve(settings, storage_name)
+    meeting = Meeting(
+        department_id=department.id,
+        title=form.title,
+        held_at=form.held_at.replace(tzinfo=None) if form.held_at else None,
+        place=form.place,
+        attendees=form.attendees,
+        agenda=form.agenda,
+        original_filename=upload.file.filename,
+        audio_path=storage_name,
+        audio_size=upload.file.size,
+        audio_format=f"{probe.container}/{probe.codec}",
+        duration=round(duration, 3),
+        sha256=upload.file.sha256,
+        created_by_id=user.id,
+    )
+    db.add(meeting)
+    db.flush()
+    options = form.model_dump(include={"num_speakers", "min_speakers", "max_speakers", "language"}, exclude_none=True)
+    job = Job(meeting_id=meeting.id, options=options)
+    db.add(job)
+    record(db, user, "uploaded", meeting=meeting, ip=ip, size=upload.file.size, sha256=upload.file.sha256)
+    os.replace(upload.file.path, final)
+    try:
+        db.commit()
+    except BaseException:
+        final.unlink(missing_ok=True)
+        raise
+    return meeting, job
+
+
+_UPLOAD_OPENAPI = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file", "title"],
+                    "properties": {
+                        "file": {"type": "string", "format": "binary", "description": "録音ファイル（形式は内容で判定）"},
+                        "title": {"type": "string", "description": "名称"},
+                        "held_at": {"type": "string", "format": "date-time", "description": "日時"},
+                        "place": {"type": "string", "description": "場所"},
+                        "attendees": {"type": "string", "description": "出席者（1行に1人）"},
+                        "agenda": {"type": "string", "description": "議題（1行に1件）"},
+                        "department_id": {"type": "integer", "description": "部署（管理者のみ他部署を指定可）"},
+                        "num_speakers": {"type": "integer"},
+                        "min_speakers": {"type": "integer"},
+                        "max_speakers": {"type": "integer"},
+                        "language": {"type": "string", "description": "ja / auto など"},
+                        "csrf_token": {"type": "string", "description": "Cookie 認証で X-CSRF-Token ヘッダーを送れない場合"},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@router.post("", status_code=201, response_model=MeetingCreated, openapi_extra=_UPLOAD_OPENAPI)
+async def upload_meeting(request: Request, ctx: ContextDep, auth: AuthDep, db: SessionDep) -> MeetingCreated:
+    """Upload a recording with its metadata; the transcription job is queued after the commit."""
+    user = auth.user
+    if not has_permission(user, Permission.upload):
+        raise forbidden()
+    header_ok = csrf_header_ok(request, auth)
+    if header_ok is False:
+        raise csrf_failed()
+    upload = await receive_upload(request, ctx.settings)
+    try:
+        if header_ok is None and not csrf_matches(auth.token, upload.fields.get(CSRF_FIELD)):
+            raise csrf_failed()
+        meeting, job = await run_in_threadpool(_store, ctx, db, user, upload, client_ip(request))
+    finally:
+        upload.discard()  # no-op once the file was moved into place
+    assert ctx.queue is not None
+    ctx.queue.enqueue(job.id)
+    return MeetingCreated(meeting=meeting_out(db, meeting, ctx.settings), job=JobOut.model_validate(job))
+
+
+@router.get("", response_model=list[MeetingOut])
+def list_meetings(
+    user: Viewer,
+    db: SessionDep,
+    settings: SettingsDep,
+    q: str | None = Query(default=None, max_length=200, description="名称・場所の部分一致"),
+    limit: int = Query(default=50, ge=1, le=500),
+    offset: int = Query(default=0, ge=0, le=10_000_000),
+) -> list[MeetingOut]:
+    """The caller's department's meetings, newest first (admins: all departments)."""
+    stmt = visible_meetings(user).order_by(Meeting.created_at.desc(), Meeting.id.desc()).limit(limit).offset(offset)
+    if q:
+        pattern = f"%{q}%"
+        stmt = stmt.where(Meeting.title.like(pattern) | Meeting.place.like(pattern))
+    return [meeting_out(db, m, settings) for m in db.scalars(stmt)]
+
+
+@router.get("/{meeting_id}", response_model=MeetingOut)
+def get_meeting(meeting: VisibleMeeting, user: Viewer, db: SessionDep, settings: SettingsDep, request: Request) -> MeetingOut:
+    record(db, user, "viewed", meeting=meeting, ip=client_ip(request))
+    db.commit()
+    return meeting_out(db, meeting, settings)
+
+
+@router.patch("/{meeting_id}", response_model=MeetingOut)
+def update_meeting(
+    body: MeetingUpdate, meeting: VisibleMeeting, user: Editor, db: SessionDep, settings: SettingsDep, request: Request
+) -> MeetingOut:
+    changes = body.model_dump(exclude_unset=True)
+    if changes.get("title") is None:
+        changes.pop("title", None)
+    for name, value in changes.items():
+        if name == "held_at" and value is not None:
+            value = value.replace(tzinfo=None)
+        elif name in ("place",) and value is None:
+            value = ""
+        elif name in ("attendees", "agenda"):
+            value = [v.strip() for v in value or [] if v.strip()]
+        setattr(meeting, name, value)
+    record(db, user, "metadata_edited", meeting=meeting, ip=client_ip(request), fields=sorted(changes))
+    db.commit()
+    return meeting_out(db, meeting, settings)
+
+
+@router.delete("/{meeting_id}", status_code=204)
+def delete_meeting(meeting: VisibleMeeting, user: Deleter, db: SessionDep, settings: SettingsDep, request: Request) -> Response:
+    """Delete the meeting with its audio, jobs and transcripts (the audit log keeps the record)."""
+    record(db, user, "meeting_deleted", meeting=meeting, ip=client_ip(request), title=meeting.title)
+    db.delete(meeting)
+    db.commit()
+    remove_audio(settings, meeting)
+    return Response(status_code=204)
+
+
+@router.delete("/{meeting_id}/audio", status_code=204)
+def delete_meeting_audio(
+    meeting: VisibleMeeting, user: Deleter, db: SessionDep, settings: SettingsDep, request: Request
+) -> Response:
+    """Delete only the recording; the meeting and its transcripts stay."""
+    if meeting.audio_deleted_at is None:
+        delete_audio(db, settings, meeting, user, "explicit", client_ip(request))
+        db.commit()
+    return Response(status_code=204)
+
+
+@router.get(
+    "/{meeting_id}/audio",
+    response_class=FileResponse,
+    responses={206: {"description": "Partial content (Range)"}, 200: {"content": {"application/octet-stream": {}}}},
+)
+def get_audio(meeting: VisibleMeeting, user: Viewer, db: SessionDep, settings: SettingsDep, request: Request) -> FileResponse:
+    """The original recording; supports ``Range`` (206) so the editor can seek."""
+    path = audio_file(settings, meeting)
+    if path is None:
+        raise not_found("音声ファイル（保存期間経過または削除済み）", "audio file (deleted or past retention)")
+    range_header = request.headers.get("range", "")
+    if not range_header or range_header.replace(" ", "").startswith("bytes=0-"):
+        record(db, user, "audio_played", meeting=meeting, ip=client_ip(request))  # not once per seek
+        db.commit()
+    return FileResponse(path, media_type="application/octet-stream", filename=None, content_disposition_type="inline")

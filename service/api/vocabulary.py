@@ -1,0 +1,74 @@
+"""Per-department vocabulary (用語): terms the draft should spell the department's way."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request, Response
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from models.errors import GijirokuError
+from service.audit import record
+from service.db.models import VocabularyEntry
+from service.deps import Editor, SessionDep, Viewer, client_ip
+from service.schemas import VocabularyIn, VocabularyOut, VocabularyUpdate
+from service.scope import department_for_user, vocabulary_entry_for_user
+
+router = APIRouter(prefix="/api/vocabulary", tags=["vocabulary"])
+
+
+def _duplicate() -> GijirokuError:
+    return GijirokuError("conflict", "この用語は既に登録されています。", "This term is already registered.", status=409)
+
+
+@router.get("", response_model=list[VocabularyOut])
+def list_entries(
+    user: Viewer, db: SessionDep, department_id: int | None = Query(default=None, ge=1, le=2**31 - 1)
+) -> list[VocabularyEntry]:
+    department = department_for_user(db, user, department_id)
+    stmt = select(VocabularyEntry).where(VocabularyEntry.department_id == department.id).order_by(VocabularyEntry.term)
+    return list(db.scalars(stmt))
+
+
+@router.post("", response_model=VocabularyOut, status_code=201)
+def create_entry(
+    body: VocabularyIn,
+    user: Editor,
+    db: SessionDep,
+    request: Request,
+    department_id: int | None = Query(default=None, ge=1, le=2**31 - 1),
+) -> VocabularyEntry:
+    department = department_for_user(db, user, department_id)
+    entry = VocabularyEntry(
+        department_id=department.id, term=body.term.strip(), reading=body.reading.strip(), note=body.note, created_by_id=user.id
+    )
+    db.add(entry)
+    try:
+        db.flush()
+    except IntegrityError:
+        raise _duplicate() from None
+    record(db, user, "vocabulary_added", target_type="vocabulary", target_id=entry.id, department_id=department.id, ip=client_ip(request))
+    db.commit()
+    return entry
+
+
+@router.patch("/{entry_id}", response_model=VocabularyOut)
+def update_entry(entry_id: int, body: VocabularyUpdate, user: Editor, db: SessionDep, request: Request) -> VocabularyEntry:
+    entry = vocabulary_entry_for_user(db, user, entry_id)
+    for name, value in body.model_dump(exclude_unset=True, exclude_none=True).items():
+        setattr(entry, name, value.strip() if name != "note" else value)
+    try:
+        db.flush()
+    except IntegrityError:
+        raise _duplicate() from None
+    record(db, user, "vocabulary_edited", target_type="vocabulary", target_id=entry.id, department_id=entry.department_id, ip=client_ip(request))
+    db.commit()
+    return entry
+
+
+@router.delete("/{entry_id}", status_code=204)
+def delete_entry(entry_id: int, user: Editor, db: SessionDep, request: Request) -> Response:
+    entry = vocabulary_entry_for_user(db, user, entry_id)
+    record(db, user, "vocabulary_deleted", target_type="vocabulary", target_id=entry.id, department_id=entry.department_id, ip=client_ip(request), term=entry.term)
+    db.delete(entry)
+    db.commit()
+    return Response(status_code=204)

@@ -1,0 +1,73 @@
+"""The FastAPI application factory. Every router is included here and only here.
+
+Start-up (lifespan): migrate the database to head, create the admin from the environment, start
+the job queue, re-queue jobs a crash left behind, start the maintenance loop.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from service.api import admin, auth, exports, health, jobs, meetings, transcripts, vocabulary
+from service.bootstrap import ensure_admin_from_env
+from service.config import Settings, get_settings
+from service.context import AppContext
+from service.db.migrate import upgrade
+from service.errors import install_error_handlers
+from service.jobs.queue import make_queue
+from service.jobs.runner import recover_jobs
+from service.maintenance import Maintenance
+from service.storage import clear_incoming
+
+log = logging.getLogger(__name__)
+
+
+def _start(ctx: AppContext) -> Maintenance:
+    settings = ctx.settings
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(ctx.engine)
+    with ctx.sessions() as db:
+        ensure_admin_from_env(db, settings)
+    ctx.queue = make_queue(ctx.sessions, settings)
+    if ctx.queue.local:
+        clear_incoming(settings)  # single machine: no other node can be mid-upload
+    ctx.queue.start()
+    with ctx.sessions() as db:
+        for job_id in recover_jobs(db, settings, local_worker=ctx.queue.local):
+            ctx.queue.enqueue(job_id)
+    maintenance = Maintenance(ctx)
+    maintenance.start()
+    return maintenance
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    ctx = AppContext.from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        maintenance = await run_in_threadpool(_start, ctx)
+        try:
+            yield
+        finally:
+            maintenance.stop()
+            if ctx.queue is not None:
+                ctx.queue.stop()
+            ctx.engine.dispose()
+
+    app = FastAPI(
+        title="gijiroku 会議録作成支援 API",
+        version="0.1.0",
+        description="音声から会議録の下書きを作成する。Offline speech-to-minutes service.",
+        lifespan=lifespan,
+    )
+    app.state.ctx = ctx
+    install_error_handlers(app)
+    for module in (health, auth, admin, meetings, jobs, transcripts, exports, vocabulary):
+        app.include_router(module.router)
+    return app

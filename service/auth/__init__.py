@@ -1,0 +1,1 @@
+"""Authentication (who is calling) and authorisation (what their role may do)."""

@@ -1,0 +1,187 @@
+"""The tables. Every table is here so Alembic autogenerate sees the whole schema.
+
+Department isolation hangs off ``Meeting.department_id``: jobs, transcripts and audio are reached
+through their meeting, so scoping the meeting scopes everything (see ``service.deps``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.db.base import Base, UTCDateTime, utcnow
+
+
+class Role(enum.StrEnum):
+    clerk = "clerk"  # uploads and views their department's meetings
+    staff = "staff"  # also edits transcripts and metadata, exports, deletes, manages vocabulary
+    evaluator = "evaluator"  # reads reports across departments; views own department's meetings
+    admin = "admin"  # manages users and departments; sees every department
+
+
+class JobStatus(enum.StrEnum):
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+    cancelled = "cancelled"
+
+
+class TokenKind(enum.StrEnum):
+    session = "session"  # browser cookie; unsafe methods need the CSRF token
+    api = "api"  # bearer token for scripts
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+
+
+class Department(Base):
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id", ondelete="RESTRICT"))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    department: Mapped[Department | None] = relationship(lazy="joined")
+
+
+class AuthToken(Base):
+    """A browser session or an API token; only the SHA-256 of the secret is stored."""
+
+    __tablename__ = "auth_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[TokenKind] = mapped_column(_enum(TokenKind))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str | None] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class LoginFailure(Base):
+    """One failed login; counted per username + client IP for throttling, purged on success."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Meeting(Base):
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="RESTRICT"), index=True)
+    title: Mapped[str] = mapped_column(String(300))  # 名称
+    held_at: Mapped[dt.datetime | None]  # 日時, wall-clock time as the clerk entered it
+    place: Mapped[str] = mapped_column(String(300), default="")  # 場所
+    attendees: Mapped[list[str]] = mapped_column(JSON, default=list)  # 出席者
+    agenda: Mapped[list[str]] = mapped_column(JSON, default=list)  # 議題
+    original_filename: Mapped[str] = mapped_column(String(255), default="")  # sanitised, display only
+    audio_path: Mapped[str | None] = mapped_column(String(300))  # relative to data_dir
+    audio_size: Mapped[int] = mapped_column(BigInteger, default=0)
+    audio_format: Mapped[str] = mapped_column(String(100), default="")
+    duration: Mapped[float | None]
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    audio_deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    department: Mapped[Department] = relationship(lazy="joined")
+
+
+class Job(Base):
+    """The one record of a transcription job's state; queue messages carry only ``id``."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    status: Mapped[JobStatus] = mapped_column(_enum(JobStatus), default=JobStatus.queued, index=True)
+    stage: Mapped[str] = mapped_column(String(32), default="")
+    percent: Mapped[float] = mapped_column(default=0.0)
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(default=0)  # also the lease: a stale attempt cannot write
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # per-job pipeline overrides
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    meeting: Mapped[Meeting] = relationship()
+
+
+class TranscriptRevision(Base):
+    """Every save is a new row; revision 1 is the pipeline's draft. Nothing is overwritten."""
+
+    __tablename__ = "transcript_revisions"
+    __table_args__ = (UniqueConstraint("meeting_id", "revision", name="uq_transcript_revisions_meeting_revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    base_revision: Mapped[int | None]
+    minutes: Mapped[dict[str, Any]] = mapped_column(JSON)  # Minutes.to_dict()
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))  # None: pipeline
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship(lazy="joined")
+
+
+class VocabularyEntry(Base):
+    """A department's 用語: proper nouns and terms the draft should spell its way."""
+
+    __tablename__ = "vocabulary_entries"
+    __table_args__ = (UniqueConstraint("department_id", "term", name="uq_vocabulary_entries_department_term"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"), index=True)
+    term: Mapped[str] = mapped_column(String(200))  # 表記
+    reading: Mapped[str] = mapped_column(String(200), default="")  # 読み (optional)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AuditLog(Base):
+    """Who viewed/edited/exported/deleted what, when. Plain ids (no FKs) so rows outlive targets."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None]  # None: the system (retention sweep, worker)
+    username: Mapped[str] = mapped_column(String(100), default="")
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target_type: Mapped[str] = mapped_column(String(32), default="")
+    target_id: Mapped[int | None]
+    department_id: Mapped[int | None]
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    ip: Mapped[str] = mapped_column(String(64), default="")

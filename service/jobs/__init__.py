@@ -1,0 +1,1 @@
+"""Transcription jobs: the job function, the queues that run it, crash recovery."""

@@ -1,0 +1,98 @@
+"""Queues deliver job ids to the job function. The database row is the state; a message is
+only a nudge, sent after the commit, and delivering it twice is harmless (the claim is atomic).
+
+``inprocess``: worker threads inside the API process (the default single-machine setup).
+``celery``: a Redis broker feeding ``celery -A service.jobs.celery_app worker`` on GPU machines.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from typing import Protocol
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.config import Settings
+from service.jobs.runner import run_job
+
+log = logging.getLogger(__name__)
+
+
+class JobQueue(Protocol):
+    #: True when workers in this process run jobs (so running jobs at start-up are orphans).
+    local: bool
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def enqueue(self, job_id: int) -> None: ...
+    def health(self) -> tuple[bool, str]: ...
+
+
+class InProcessQueue:
+    local = True
+
+    def __init__(self, sessions: sessionmaker[Session], settings: Settings) -> None:
+        self.sessions, self.settings = sessions, settings
+        self._queue: queue.Queue[int | None] = queue.Queue()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        for i in range(max(1, self.settings.worker_concurrency)):
+            t = threading.Thread(target=self._work, name=f"gijiroku-worker-{i}", daemon=True)
+            t.start()
+            self._threads.append(t)
+
+    def stop(self) -> None:
+        """Let idle threads exit; a job in progress is abandoned and re-queued on next start."""
+        for _ in self._threads:
+            self._queue.put(None)
+        self._threads.clear()
+
+    def enqueue(self, job_id: int) -> None:
+        self._queue.put(job_id)
+
+    def health(self) -> tuple[bool, str]:
+        alive = sum(t.is_alive() for t in self._threads)
+        return alive > 0, f"in-process worker: {alive} thread(s), {self._queue.qsize()} waiting"
+
+    def _work(self) -> None:
+        while (job_id := self._queue.get()) is not None:
+            try:
+                run_job(self.sessions, self.settings, job_id)
+            except Exception:  # the database may be away; the job stays queued/running for recovery
+                log.exception("worker could not run job %s", job_id)
+
+
+class CeleryQueue:
+    local = False
+
+    def __init__(self, settings: Settings) -> None:
+        from service.jobs.celery_app import make_celery
+
+        self.settings = settings
+        self.app = make_celery(settings)
+
+    def start(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+    def enqueue(self, job_id: int) -> None:
+        self.app.send_task("gijiroku.run_job", args=[job_id], queue=self.settings.celery_queue)
+
+    def health(self) -> tuple[bool, str]:
+        try:
+            with self.app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+        except Exception as exc:
+            return False, f"celery broker unreachable: {exc.__class__.__name__}"
+        return True, "celery broker reachable"
+
+
+def make_queue(sessions: sessionmaker[Session], settings: Settings) -> JobQueue:
+    if settings.queue == "celery":
+        return CeleryQueue(settings)
+    return InProcessQueue(sessions, settings)

@@ -1,0 +1,224 @@
+"""The job function: claim a queued job, run the pipeline, store the draft as revision 1.
+
+The same function runs in the in-process worker threads and in Celery workers. The database row
+is the only state: claiming bumps ``attempts``, and every later write is conditioned on
+``status == running and attempts == <my attempt>``, so a cancelled job or one re-queued after a
+crash cannot be overwritten by a stale worker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.errors import GijirokuError
+from models.types import MeetingInfo
+from service.config import Settings
+from service.db.base import utcnow
+from service.db.models import Job, JobStatus, Meeting, TranscriptRevision, VocabularyEntry
+from service.jobs.pipeline import get_pipeline
+from service.storage import audio_file
+
+log = logging.getLogger(__name__)
+
+# Share of the overall percentage each pipeline stage accounts for (transcription dominates).
+STAGE_WEIGHTS = {"decode": 5.0, "diarize": 20.0, "transcribe": 60.0, "attribute": 5.0, "draft": 10.0}
+_PROGRESS_INTERVAL_S = 1.0
+GENERIC_FAILURE = GijirokuError(
+    "internal_error",
+    "処理中に予期しないエラーが発生しました。管理者にお問い合わせください。",
+    "An unexpected error occurred while processing; please contact the administrator.",
+    status=500,
+)
+
+
+class JobAborted(Exception):
+    """The job was cancelled or re-queued elsewhere; this attempt must stop quietly."""
+
+
+def stage_percent(stage: str, fraction: float) -> float:
+    done = 0.0
+    for name, weight in STAGE_WEIGHTS.items():
+        if name == stage:
+            return round(done + weight * min(max(fraction, 0.0), 1.0), 1)
+        done += weight
+    return done
+
+
+class ProgressReporter:
+    """The pipeline's ``progress`` callback: throttled writes that double as heartbeat and
+    cancellation check (a refused write means this attempt no longer owns the job)."""
+
+    def __init__(self, sessions: sessionmaker[Session], job_id: int, attempt: int) -> None:
+        self.sessions, self.job_id, self.attempt = sessions, job_id, attempt
+        self._last_write = 0.0
+        self._last_stage = ""
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        now = time.monotonic()
+        if stage == self._last_stage and now - self._last_write < _PROGRESS_INTERVAL_S and fraction < 1.0:
+            return
+        self._last_stage, self._last_write = stage, now
+        with self.sessions() as db:
+            res = db.execute(
+                _owned(self.job_id, self.attempt).values(
+                    stage=stage, percent=stage_percent(stage, fraction), heartbeat_at=utcnow()
+                )
+            )
+            db.commit()
+        if res.rowcount != 1:
+            raise JobAborted
+
+
+def _owned(job_id: int, attempt: int):  # type: ignore[no-untyped-def]
+    return update(Job).where(Job.id == job_id, Job.status == JobStatus.running, Job.attempts == attempt)
+
+
+def meeting_info(meeting: Meeting) -> MeetingInfo:
+    held = meeting.held_at
+    return MeetingInfo(
+        title=meeting.title,
+        date=held.date() if held else None,
+        start_time=held.strftime("%H:%M") if held else None,
+        place=meeting.place,
+        attendees=list(meeting.attendees),
+        agenda=list(meeting.agenda),
+    )
+
+
+def _claim(db: Session, settings: Settings, job_id: int) -> int | None:
+    """Take the job (queued, or running with a dead heartbeat); return the attempt number."""
+    now = utcnow()
+    stale = now - dt.timedelta(minutes=settings.job_stale_minutes)
+    res = db.execute(
+        update(Job)
+        .where(
+            Job.id == job_id,
+            or_(Job.status == JobStatus.queued, and_(Job.status == JobStatus.running, Job.heartbeat_at < stale)),
+        )
+        .values(
+            status=JobStatus.running,
+            attempts=Job.attempts + 1,
+            started_at=now,
+            heartbeat_at=now,
+            stage="",
+            percent=0.0,
+            error=None,
+            error_code=None,
+            finished_at=None,
+        )
+    )
+    db.commit()
+    if res.rowcount != 1:
+        return None
+    return db.scalar(select(Job.attempts).where(Job.id == job_id))
+
+
+def _overrides(db: Session, job: Job) -> dict[str, Any]:
+    overrides = {k: v for k, v in (job.options or {}).items() if v is not None}
+    terms = list(
+        db.execute(
+            select(VocabularyEntry.term, VocabularyEntry.reading).where(
+                VocabularyEntry.department_id == job.meeting.department_id
+            )
+        )
+    )
+    if terms:
+        from models.draft.vocabulary import Vocabulary
+
+        overrides["vocabulary"] = Vocabulary.from_entries([(t, r) for t, r in terms])
+    return overrides
+
+
+def _finish_failed(sessions: sessionmaker[Session], job_id: int, attempt: int, err: GijirokuError) -> None:
+    with sessions() as db:
+        db.execute(
+            _owned(job_id, attempt).values(
+                status=JobStatus.failed, error_code=err.code, error=err.message, finished_at=utcnow()
+            )
+        )
+        db.commit()
+
+
+def _finish_done(sessions: sessionmaker[Session], job_id: int, attempt: int, minutes: dict[str, Any]) -> None:
+    """Mark done and store the draft in one transaction, only if this attempt still owns the job."""
+    with sessions() as db:
+        res = db.execute(
+            _owned(job_id, attempt).values(status=JobStatus.done, stage="done", percent=100.0, finished_at=utcnow())
+        )
+        if res.rowcount != 1:
+            db.rollback()
+            return
+        meeting_id = db.scalar(select(Job.meeting_id).where(Job.id == job_id))
+        latest = db.scalar(select(func.max(TranscriptRevision.revision)).where(TranscriptRevision.meeting_id == meeting_id))
+        db.add(TranscriptRevision(meeting_id=meeting_id, revision=(latest or 0) + 1, base_revision=latest, minutes=minutes))
+        db.commit()
+
+
+def run_job(sessions: sessionmaker[Session], settings: Settings, job_id: int) -> None:
+    """Run one job to a terminal state. Never raises for pipeline problems: they become ``failed``."""
+    with sessions() as db:
+        attempt = _claim(db, settings, job_id)
+        if attempt is None:
+            log.info("job %s is not claimable (already taken, finished or cancelled)", job_id)
+            return
+        job = db.get(Job, job_id)
+        assert job is not None
+        meeting = job.meeting
+        audio: Path | None = audio_file(settings, meeting)
+        info = meeting_info(meeting)
+        try:
+            overrides = _overrides(db, job)
+        except Exception:
+            log.exception("job %s: could not load the department vocabulary", job_id)
+            _finish_failed(sessions, job_id, attempt, GENERIC_FAILURE)
+            return
+    log.info("job %s attempt %s started", job_id, attempt)
+    try:
+        if audio is None:
+            raise GijirokuError(
+                "audio_missing",
+                "音声ファイルが削除されているため処理できません。",
+                "The audio file has been deleted; nothing to process.",
+                status=409,
+            )
+        minutes = get_pipeline(settings).run(audio, info, ProgressReporter(sessions, job_id, attempt), **overrides)
+    except JobAborted:
+        log.info("job %s attempt %s stopped: cancelled or taken over", job_id, attempt)
+        return
+    except GijirokuError as exc:
+        log.info("job %s failed: %s", job_id, exc)
+        _finish_failed(sessions, job_id, attempt, exc)
+        return
+    except Exception:
+        log.exception("job %s crashed", job_id)
+        _finish_failed(sessions, job_id, attempt, GENERIC_FAILURE)
+        return
+    _finish_done(sessions, job_id, attempt, minutes.to_dict())
+    log.info("job %s done", job_id)
+
+
+def recover_jobs(db: Session, settings: Settings, *, local_worker: bool) -> list[int]:
+    """Re-queue jobs a crashed worker left ``running``; return the ids that need a message.
+
+    ``local_worker``: the in-process worker at start-up knows no other worker exists, so every
+    running job is an orphan and every queued job lost its in-memory message. With Celery only
+    jobs whose heartbeat went stale are orphans; queued ones still have their Redis message.
+    """
+    stale = Job.status == JobStatus.running
+    if not local_worker:
+        stale = and_(stale, Job.heartbeat_at < utcnow() - dt.timedelta(minutes=settings.job_stale_minutes))
+    orphans = list(db.scalars(select(Job.id).where(stale)))
+    if orphans:
+        db.execute(update(Job).where(Job.id.in_(orphans), stale).values(status=JobStatus.queued, stage="", percent=0.0))
+        log.warning("re-queued %d job(s) left running by a crashed worker: %s", len(orphans), orphans)
+    db.commit()
+    if not local_worker:
+        return orphans
+    return list(db.scalars(select(Job.id).where(Job.status == JobStatus.queued).order_by(Job.id)))

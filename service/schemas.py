@@ -1,0 +1,197 @@
+"""Request and response bodies of the JSON API (what OpenAPI documents)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from service.db.models import JobStatus, Role
+
+
+class _FromRow(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# --- auth and users -------------------------------------------------------------------------
+
+
+class Credentials(BaseModel):
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=1000)
+
+
+class TokenRequest(Credentials):
+    name: str = Field(default="", max_length=200)
+
+
+class DepartmentOut(_FromRow):
+    id: int
+    name: str
+
+
+class DepartmentIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+
+
+class UserOut(_FromRow):
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    department_id: int | None
+    is_active: bool
+
+
+class UserCreate(BaseModel):
+    username: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")
+    password: str = Field(min_length=1, max_length=1000)
+    role: Role
+    department_id: int | None = None
+    display_name: str = Field(default="", max_length=200)
+
+
+class UserUpdate(BaseModel):
+    password: str | None = Field(default=None, min_length=1, max_length=1000)
+    role: Role | None = None
+    department_id: int | None = None
+    display_name: str | None = Field(default=None, max_length=200)
+    is_active: bool | None = None
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(min_length=1, max_length=1000)
+    new_password: str = Field(min_length=1, max_length=1000)
+
+
+class SessionOut(BaseModel):
+    user: UserOut
+    csrf_token: str
+    expires_at: dt.datetime
+
+
+class ApiTokenIn(BaseModel):
+    name: str = Field(default="", max_length=200)
+    days: int = Field(default=90, ge=1, le=3650)
+
+
+class ApiTokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_at: dt.datetime
+
+
+class AuditOut(_FromRow):
+    id: int
+    at: dt.datetime
+    user_id: int | None
+    username: str
+    action: str
+    target_type: str
+    target_id: int | None
+    department_id: int | None
+    detail: dict[str, Any]
+    ip: str
+
+
+# --- meetings, jobs, transcripts ------------------------------------------------------------
+
+
+class JobOut(_FromRow):
+    id: int
+    meeting_id: int
+    status: JobStatus
+    stage: str
+    percent: float
+    error_code: str | None
+    error: str | None
+    attempts: int
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+class MeetingOut(_FromRow):
+    id: int
+    department_id: int
+    title: str
+    held_at: dt.datetime | None
+    place: str
+    attendees: list[str]
+    agenda: list[str]
+    original_filename: str
+    audio_size: int
+    audio_format: str
+    duration: float | None
+    sha256: str
+    audio_available: bool
+    audio_deleted_at: dt.datetime | None
+    created_by_id: int | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    latest_job: JobOut | None = None
+    latest_revision: int | None = None
+
+
+class MeetingCreated(BaseModel):
+    meeting: MeetingOut
+    job: JobOut
+
+
+class MeetingUpdate(BaseModel):
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    held_at: dt.datetime | None = None
+    place: str | None = Field(default=None, max_length=300)
+    attendees: list[str] | None = Field(default=None, max_length=500)
+    agenda: list[str] | None = Field(default=None, max_length=500)
+
+
+class RevisionOut(_FromRow):
+    revision: int
+    base_revision: int | None
+    author_id: int | None
+    author: str | None
+    created_at: dt.datetime
+
+
+class TranscriptOut(RevisionOut):
+    minutes: dict[str, Any]
+
+
+class TranscriptSave(BaseModel):
+    base_revision: int = Field(ge=1)
+    minutes: dict[str, Any]
+
+
+class VocabularyIn(BaseModel):
+    term: str = Field(min_length=1, max_length=200)
+    reading: str = Field(default="", max_length=200)
+    note: str = Field(default="", max_length=500)
+
+
+class VocabularyUpdate(BaseModel):
+    term: str | None = Field(default=None, min_length=1, max_length=200)
+    reading: str | None = Field(default=None, max_length=200)
+    note: str | None = Field(default=None, max_length=500)
+
+
+class VocabularyOut(_FromRow):
+    id: int
+    department_id: int
+    term: str
+    reading: str
+    note: str
+    created_at: dt.datetime
+
+
+class ComponentHealth(BaseModel):
+    ok: bool
+    detail: str
+
+
+class HealthOut(BaseModel):
+    status: str  # "ok" or "degraded"
+    database: ComponentHealth
+    queue: ComponentHealth
+    model: ComponentHealth
