@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-all system-deps services clean
+.PHONY: install install-pyannote run test test-all system-deps services clean
 
 install: $(STAMP)
 
@@ -19,6 +19,23 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/gijiroku prepare-model
 	touch $(STAMP)
 
+# Optional pyannote diarizer (GIJIROKU_DIARIZER=pyannote), CPU-only: the constraint pins the local
+# torch 2.13.0+cpu wheel (unpinned, pip pulls GBs of CUDA). PyPI's torchaudio is built against CUDA
+# torch 2.11 and its C++ ops fail to load on this torch; pyannote uses only torchaudio's pure-PyTorch
+# parts (kaldi fbank, resample), and torchaudio's own loader treats absent ops as "not built", so the
+# two mismatched libraries are removed (tests/models/diarization/test_pyannote_backend.py runs the
+# real pipeline on top of this). Audio reaches pyannote as a waveform, so torchcodec is never used.
+PYANNOTE_STAMP := $(VENV)/.pyannote-installed
+
+install-pyannote: $(PYANNOTE_STAMP)
+
+$(PYANNOTE_STAMP): $(STAMP) constraints/pyannote-cpu.txt
+	$(BIN)/pip install --quiet -c constraints/pyannote-cpu.txt -e '.[dev,pyannote]'
+	lib="$$($(BIN)/python -c "import importlib.util as u, pathlib as p; print(p.Path(u.find_spec('torchaudio').origin).parent / 'lib')")" \
+	  && rm -f "$$lib"/_torchaudio*.so "$$lib"/libtorchaudio*.so
+	$(BIN)/python -c "import torchaudio.compliance.kaldi"
+	touch $(PYANNOTE_STAMP)
+
 run: install
 	$(BIN)/gijiroku serve
 
@@ -30,10 +47,10 @@ system-deps:
 services:
 	bash scripts/start-services.sh
 
-test: install system-deps services
+test: install install-pyannote system-deps services
 	$(BIN)/pytest -m "not slow or ci" -q
 
-test-all: install system-deps services
+test-all: install install-pyannote system-deps services
 	$(BIN)/pytest -q
 
 clean:

@@ -32,12 +32,39 @@ def _error(code: str, ja: str, en: str) -> GijirokuError:
     return GijirokuError(code, ja, en, status=422)
 
 
+def _riff_truncated(path: Path) -> bool:
+    """True when a WAV's ``data`` chunk declares more bytes than the file holds.
+
+    FFmpeg silently estimates a WAV's duration from the file size, so a cut-off upload would
+    otherwise pass as a shorter recording.
+    """
+    with path.open("rb") as f:
+        header = f.read(12)
+        if len(header) < 12 or header[:4] not in (b"RIFF", b"RF64") or header[8:12] != b"WAVE":
+            return False
+        size = path.stat().st_size
+        while True:
+            chunk = f.read(8)
+            if len(chunk) < 8:
+                return True  # no data chunk before the end of the file
+            name, length = chunk[:4], int.from_bytes(chunk[4:], "little")
+            if name == b"data":
+                return length != 0xFFFFFFFF and f.tell() + length > size
+            f.seek(length + (length & 1), 1)
+
+
 def probe_audio(path: Path) -> AudioProbe:
     """Check that ``path`` is a media file with an audio stream; cheap enough for uploads."""
     import av
 
     if not path.is_file() or path.stat().st_size == 0:
         raise _error("empty_file", "ファイルが空です。", "The file is empty.")
+    if _riff_truncated(path):
+        raise _error(
+            "truncated",
+            "WAV ファイルが途中で切れています（ヘッダーの長さより短い）。",
+            "The WAV file is truncated (shorter than its header says).",
+        )
     try:
         with av.open(str(path), metadata_errors="ignore") as container:
             streams = container.streams.audio

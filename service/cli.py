@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from models.errors import GijirokuError
+from service import transcribe_cli
 from service.config import get_settings
 
 
@@ -80,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("prepare-model", help="assemble the embedded Whisper base model once")
     p.set_defaults(func=_cmd_prepare_model)
+
+    transcribe_cli.add_parser(sub)
 
     p = sub.add_parser("serve", help="run the web service (API, pages, in-process worker)")
     p.add_argument("--host", help="default GIJIROKU_HOST (127.0.0.1)")

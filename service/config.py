@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     # --- diarization ---------------------------------------------------------------------
     diarizer: Literal["auto", "bundled", "pyannote", "none"] = "auto"
     pyannote_dir: Path | None = None  # a local pyannote pipeline directory (config.yaml inside)
+    # pyannote's segmentation hop as a fraction of its 10 s window: 0.1 (pyannote's default) is
+    # RTF ≈ 1.8 on two CPU cores, 0.5 ≈ 0.3 at a small accuracy cost
+    pyannote_segmentation_step: float = Field(default=0.5, gt=0, le=1)
 
     # --- service -------------------------------------------------------------------------
     host: str = "127.0.0.1"

@@ -30,8 +30,8 @@ def test_filterbank_is_slaney_normalised_triangles():
     fb = mel_filterbank()
     assert fb.shape == (40, N_FFT // 2 + 1) and (fb >= 0).all()
     bin_hz = SAMPLE_RATE / N_FFT
-    # each triangle has area 1 (height 2 / width): filters above the lowest few span enough bins
-    np.testing.assert_allclose(fb[5:].sum(axis=1) * bin_hz, 1.0, rtol=0.02)
+    # each triangle has area 1 (height 2 / width); sampling it on 40 Hz bins is within a few %
+    np.testing.assert_allclose(fb[5:].sum(axis=1) * bin_hz, 1.0, rtol=0.05)
     peaks = np.argmax(fb, axis=1)
     assert (np.diff(peaks) >= 0).all()
 

@@ -6,7 +6,7 @@ import hashlib
 
 from sqlalchemy import func, select
 
-from conftest import make_wav, stored_files, upload, wait_job
+from svc_helpers import make_wav, stored_files, upload, wait_job
 from fake_pipeline import TEXT
 from service.db.models import AuditLog, Meeting
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from conftest import make_wav, stored_files, upload
+from svc_helpers import make_wav, stored_files, upload
 from service.db.models import Job, Meeting
 
 WAV = make_wav(2.0)
@@ -53,7 +53,7 @@ def _assert_nothing_left(app, settings):
         assert db.scalar(select(func.count()).select_from(Job)) == 0
 
 
-@pytest.mark.parametrize("raw_name", ["会議\x00控え.wav".encode(), b"a\x1b[31m.wav", b"..", "C:\\控え\\x.wav".encode()])
+@pytest.mark.parametrize("raw_name", ["会議\x00控え.wav".encode(), b"a\x1b[31m.wav", b".."])
 def test_hostile_raw_filenames(client, auth, app, settings, raw_name):
     """Names as a hostile client sends them (httpx would percent-encode the NUL)."""
     body = _multipart([("title", None, "会議".encode()), ("file", None, WAV)])

@@ -1,0 +1,108 @@
+"""``gijiroku transcribe``: one recording → draft minutes files, with a stage/percent progress bar."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from models.errors import GijirokuError
+
+STAGE_LABELS = {
+    "decode": "音声の読み込み",
+    "diarize": "話者識別",
+    "transcribe": "文字起こし",
+    "attribute": "話者の割り当て",
+    "draft": "会議録案の作成",
+}
+# Share of the whole run each stage usually takes, so the bar moves evenly (measured on 2 cores).
+_WEIGHTS = {"decode": 0.02, "diarize": 0.13, "transcribe": 0.83, "attribute": 0.01, "draft": 0.01}
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("transcribe", help="transcribe a recording into draft minutes (docx, txt, srt, vtt, json)")
+    p.add_argument("input", type=Path, help="audio or video file (wav, mp3, m4a, flac, ogg/opus, mp4, webm)")
+    p.add_argument("-o", "--output", type=Path, help="output path; its suffix names the format (default INPUT.docx)")
+    p.add_argument("--format", help="comma-separated formats: docx,txt,srt,vtt,json (default from -o, else docx)")
+    p.add_argument("--speakers", type=int, help="exact number of speakers")
+    p.add_argument("--min-speakers", type=int)
+    p.add_argument("--max-speakers", type=int)
+    p.add_argument("--vocab", type=Path, help="vocabulary file (CSV/TSV/JSON: canonical form, variants)")
+    p.add_argument("--model", type=Path, help="CTranslate2 Whisper directory (default: embedded base)")
+    p.add_argument("--language", help="ja (default), en, ... or auto")
+    p.add_argument("--title", help="meeting title printed on the minutes")
+    p.add_argument("--verbatim", action="store_true", help="export verbatim text (素起こし) instead of cleaned")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=run)
+
+
+def _formats_and_base(args: argparse.Namespace) -> tuple[list[str], Path]:
+    from exporters import FORMATS
+
+    output: Path = args.output or args.input.with_suffix(".docx")
+    suffix = output.suffix.lstrip(".").lower()
+    if args.format:
+        formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
+    else:
+        formats = [suffix if suffix in FORMATS else "docx"]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise GijirokuError(
+            "unknown_format",
+            f"不明な出力形式です: {', '.join(unknown)}（{', '.join(FORMATS)}）",
+            f"Unknown output format: {', '.join(unknown)} (one of {', '.join(FORMATS)})",
+        )
+    base = output.with_suffix("") if suffix in FORMATS else output
+    return formats, base
+
+
+class _Bar:
+    """tqdm bar over the whole run, labelled with the current stage."""
+
+    def __init__(self, enabled: bool) -> None:
+        from tqdm import tqdm
+
+        self._bar = tqdm(total=100, unit="%", disable=not enabled, file=sys.stderr,
+                         bar_format="{desc} {percentage:3.0f}%|{bar}| {elapsed}")
+        self._done = 0.0
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        before = sum(w for s, w in _WEIGHTS.items() if list(_WEIGHTS).index(s) < list(_WEIGHTS).index(stage))
+        position = 100 * (before + _WEIGHTS[stage] * min(1.0, max(0.0, fraction)))
+        self._bar.set_description_str(f"{STAGE_LABELS[stage]} ({stage})")
+        self._bar.update(max(0.0, position - self._done))
+        self._done = max(self._done, position)
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+def run(args: argparse.Namespace) -> int:
+    from exporters import write_outputs
+    from models.draft import load_vocabulary
+    from models.pipeline import Pipeline, PipelineOptions
+    from models.types import MeetingInfo
+    from service.config import get_settings
+
+    formats, base = _formats_and_base(args)
+    if not args.input.is_file():
+        raise GijirokuError("input_missing", f"入力ファイルがありません: {args.input}", f"Input file not found: {args.input}")
+    options = PipelineOptions.from_settings(
+        get_settings(),
+        model_path=args.model,
+        language=args.language,
+        num_speakers=args.speakers,
+        min_speakers=args.min_speakers,
+        max_speakers=args.max_speakers,
+        vocabulary=load_vocabulary(args.vocab) if args.vocab else None,
+    )
+    bar = _Bar(enabled=not args.quiet)
+    try:
+        minutes = Pipeline(options).run(args.input, meeting=MeetingInfo(title=args.title or "会議録"), progress=bar)
+    finally:
+        bar.close()
+    for warning in minutes.warnings:
+        print(f"注意: {warning}", file=sys.stderr)
+    for path in write_outputs(minutes, base, formats, clean=not args.verbatim):
+        print(path)
+    return 0

@@ -1,0 +1,56 @@
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pyannote.core import Annotation, Segment
+from pyannote.database.util import load_rttm
+from pyannote.metrics.diarization import DiarizationErrorRate
+
+from models.audio import decode_audio
+from models.diarization.bundled import BundledDiarizer, window_starts
+from models.types import SAMPLE_RATE
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "diarization"
+
+
+def test_windows_tile_each_region_and_centre_short_ones():
+    starts = window_starts([(1.0, 4.0), (10.0, 10.6)], 1.5, 0.75, duration=20.0)
+    np.testing.assert_allclose(starts, [1.0, 1.75, 2.5, 9.55])
+
+
+def test_windows_never_run_past_the_recording():
+    starts = window_starts([(0.0, 0.4), (2.5, 3.0)], 1.5, 0.75, duration=3.0)
+    assert (starts >= 0).all() and (starts + 1.5 <= 3.0 + 1e-9).all()
+
+
+@pytest.fixture(scope="module")
+def diarizer() -> BundledDiarizer:
+    return BundledDiarizer()
+
+
+@pytest.mark.slow
+@pytest.mark.ci
+def test_real_two_speaker_recording(diarizer):
+    audio = decode_audio(FIXTURES / "sample.wav")
+    reported: list[float] = []
+    segments = diarizer.diarize(audio, progress=reported.append)
+    assert segments == sorted(segments, key=lambda s: s.start)
+    assert all(0 <= s.start < s.end <= len(audio) / SAMPLE_RATE for s in segments)
+    assert segments[0].speaker == "SPEAKER_00"
+    assert {s.speaker for s in segments} == {"SPEAKER_00", "SPEAKER_01"}
+    assert reported == sorted(reported) and reported[-1] == 1.0
+
+    reference = next(iter(load_rttm(str(FIXTURES / "sample.rttm")).values()))
+    hypothesis = Annotation()
+    for s in segments:
+        hypothesis[Segment(s.start, s.end)] = s.speaker
+    der = DiarizationErrorRate(collar=0.5)(reference, hypothesis, uem=Segment(0, len(audio) / SAMPLE_RATE))
+    assert der < 0.10  # measured 0.029
+
+
+@pytest.mark.slow
+@pytest.mark.ci
+def test_num_speakers_hint_is_obeyed(diarizer):
+    audio = decode_audio(FIXTURES / "sample.wav")
+    assert {s.speaker for s in diarizer.diarize(audio, num_speakers=1)} == {"SPEAKER_00"}
+    assert len({s.speaker for s in diarizer.diarize(audio, num_speakers=3)}) == 3
