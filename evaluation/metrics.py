@@ -127,12 +127,13 @@ def _diarization_detail(
 ) -> dict[str, float]:
     """pyannote's error components over the whole recording (``duration`` 0: up to the last end).
 
-    ``collar`` follows the NIST md-eval convention: seconds forgiven on *each* side of every
-    reference boundary (pyannote's ``collar`` is the total width, hence the factor 2). Overlapped
+    ``collar`` is pyannote.metrics' own: the total width forgiven around every reference boundary
+    (half on each side), so "collar 0.25" here equals pyannote's reports and is the stricter
+    reading of the figure (NIST md-eval's 0.25 would forgive 0.25 s on each side). Overlapped
     speech is scored.
     """
     end = max([duration, *(s.end for s in reference), *(s.end for s in hypothesis)])
-    metric = metric_class(collar=2 * collar, skip_overlap=False)
+    metric = metric_class(collar=collar, skip_overlap=False)
     return metric(
         _annotation(reference),
         _annotation(hypothesis),

@@ -42,7 +42,7 @@ class MeetingScore:
     cp_cer: Rate  # speaker-attributed (concatenated minimum-permutation)
     clean_cer: Rate  # Turn.clean_text vs <name>.clean.txt (ケバ取り)
     der: Rate  # collar 0
-    der_collar: Rate  # collar DER_COLLAR s each side
+    der_collar: Rate  # pyannote collar DER_COLLAR s (total width)
     jer: Rate
     missed_speech_s: float
     lost_turns: Rate  # lost reference segments / reference segments
@@ -112,17 +112,11 @@ def hypotheses_from_dir(hyp_dir: Path) -> HypothesisSource:
 
 
 def hypotheses_from_pipeline() -> HypothesisSource:
-    """Run the transcription pipeline on each meeting's audio (slow: real models)."""
-    try:
-        from models.pipeline import Pipeline, PipelineOptions
-    except ImportError as exc:
-        raise GijirokuError(
-            "pipeline_unavailable",
-            "文字起こしパイプラインを読み込めません。"
-            "--hyp-dir で保存済みの結果を指定してください。",
-            "The transcription pipeline cannot be imported; pass saved results with --hyp-dir.",
-        ) from exc
-    pipeline = Pipeline(PipelineOptions())
+    """Run the transcription pipeline on each meeting's audio (slow: real models), as configured."""
+    from models.pipeline import Pipeline, PipelineOptions
+    from service.config import get_settings
+
+    pipeline = Pipeline(PipelineOptions.from_settings(get_settings()))
 
     def run(meeting: Meeting, variant: str) -> Minutes:
         return pipeline.run(meeting.audio[variant])

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from models.errors import GijirokuError
@@ -23,6 +23,7 @@ from service.config import Settings
 from service.context import AppContext
 from service.db.models import AuthToken, Job, Meeting, TokenKind, User
 from service.errors import GijirokuHTTPError, forbidden
+from service.schemas import MAX_ID
 from service.scope import job_for_user, meeting_for_user
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -135,11 +136,14 @@ Deleter = Annotated[User, Depends(require(Permission.delete))]
 Admin = Annotated[User, Depends(require(Permission.manage))]
 
 
-def visible_meeting(meeting_id: int, db: SessionDep, user: CurrentUser) -> Meeting:
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def visible_meeting(meeting_id: PathId, db: SessionDep, user: CurrentUser) -> Meeting:
     return meeting_for_user(db, user, meeting_id)
 
 
-def visible_job(job_id: int, db: SessionDep, user: CurrentUser) -> Job:
+def visible_job(job_id: PathId, db: SessionDep, user: CurrentUser) -> Job:
     return job_for_user(db, user, job_id)
 
 

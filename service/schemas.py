@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from service.db.models import JobStatus, Role
+
+MAX_ID = 2**31 - 1  # PostgreSQL integer; larger ids cannot exist, so they never reach the database
+DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class _FromRow(BaseModel):
@@ -48,14 +51,14 @@ class UserCreate(BaseModel):
     username: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")
     password: str = Field(min_length=1, max_length=1000)
     role: Role
-    department_id: int | None = None
+    department_id: DbId | None = None
     display_name: str = Field(default="", max_length=200)
 
 
 class UserUpdate(BaseModel):
     password: str | None = Field(default=None, min_length=1, max_length=1000)
     role: Role | None = None
-    department_id: int | None = None
+    department_id: DbId | None = None
     display_name: str | None = Field(default=None, max_length=200)
     is_active: bool | None = None
 
@@ -164,15 +167,18 @@ class TranscriptSave(BaseModel):
     minutes: dict[str, Any]
 
 
+Variants = list[Annotated[str, Field(min_length=1, max_length=200)]]
+
+
 class VocabularyIn(BaseModel):
-    term: str = Field(min_length=1, max_length=200)
-    reading: str = Field(default="", max_length=200)
+    term: str = Field(min_length=1, max_length=200, description="正しい表記")
+    variants: Variants = Field(default_factory=list, max_length=50, description="誤変換・読み（かな）")
     note: str = Field(default="", max_length=500)
 
 
 class VocabularyUpdate(BaseModel):
     term: str | None = Field(default=None, min_length=1, max_length=200)
-    reading: str | None = Field(default=None, max_length=200)
+    variants: Variants | None = Field(default=None, max_length=50)
     note: str | None = Field(default=None, max_length=500)
 
 
@@ -180,7 +186,7 @@ class VocabularyOut(_FromRow):
     id: int
     department_id: int
     term: str
-    reading: str
+    variants: list[str]
     note: str
     created_at: dt.datetime
 

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from fastapi import Request
-from starlette.requests import ClientDisconnect
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from models.errors import GijirokuError
 from service.config import Settings

@@ -50,6 +50,17 @@ def remove_japanese_spaces(text: str) -> str:
     return _WHITESPACE.sub(keep_or_drop, text).strip()
 
 
+# Whisper writes the filler えー as a lone Latin "A" inside Japanese speech (「ございます。Aまず」).
+# Only a capital A that starts a phrase (after 、。 a space or at the start) and runs straight into
+# hiragana or kanji is taken: A4, AI, Aランク and プランA stay as they are.
+_ROMANISED_FILLER = re.compile(r"(?:^|(?<=[、。\s]))Aー?(?=[\s、ぁ-ゖ一-龯])")
+
+
+def restore_filler_spelling(text: str) -> str:
+    """Spell Whisper's romanised filler "A" as えー so ケバ取り can find it and CER counts it right."""
+    return _ROMANISED_FILLER.sub("えー", text)
+
+
 def verbatim_text(text: str) -> str:
-    """The 素起こし: Whisper's words exactly, only with spacing and digit width normalised."""
-    return remove_japanese_spaces(collapse_whitespace(normalize_width(text)))
+    """The 素起こし: Whisper's words, with spacing, digit width and the romanised filler normalised."""
+    return remove_japanese_spaces(restore_filler_spelling(collapse_whitespace(normalize_width(text))))

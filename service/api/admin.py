@@ -13,7 +13,7 @@ from service.audit import record
 from service.auth.passwords import hash_password
 from service.auth.tokens import issue_token
 from service.db.models import AuditLog, Department, Role, TokenKind, User
-from service.deps import Admin, SessionDep, client_ip
+from service.deps import Admin, PathId, SessionDep, client_ip
 from service.errors import not_found
 from service.schemas import (
     ApiTokenIn,
@@ -63,7 +63,7 @@ def create_department(body: DepartmentIn, admin: Admin, db: SessionDep, request:
 
 
 @router.patch("/departments/{department_id}", response_model=DepartmentOut)
-def rename_department(department_id: int, body: DepartmentIn, admin: Admin, db: SessionDep, request: Request) -> Department:
+def rename_department(department_id: PathId, body: DepartmentIn, admin: Admin, db: SessionDep, request: Request) -> Department:
     dept = db.get(Department, department_id)
     if dept is None:
         raise not_found("部署", "department")
@@ -103,7 +103,7 @@ def create_user(body: UserCreate, admin: Admin, db: SessionDep, request: Request
 
 
 @router.patch("/users/{user_id}", response_model=UserOut)
-def update_user(user_id: int, body: UserUpdate, admin: Admin, db: SessionDep, request: Request) -> User:
+def update_user(user_id: PathId, body: UserUpdate, admin: Admin, db: SessionDep, request: Request) -> User:
     user = db.get(User, user_id)
     if user is None:
         raise not_found("ユーザー", "user")
@@ -127,7 +127,7 @@ def update_user(user_id: int, body: UserUpdate, admin: Admin, db: SessionDep, re
 
 
 @router.post("/users/{user_id}/tokens", response_model=ApiTokenOut, status_code=201)
-def create_user_token(user_id: int, body: ApiTokenIn, admin: Admin, db: SessionDep, request: Request) -> ApiTokenOut:
+def create_user_token(user_id: PathId, body: ApiTokenIn, admin: Admin, db: SessionDep, request: Request) -> ApiTokenOut:
     """An API token for a script account, created by an admin (shown once)."""
     user = db.get(User, user_id)
     if user is None:

@@ -37,7 +37,7 @@ from service.deps import (
 from service.errors import forbidden, not_found
 from service.media import inspect_upload
 from service.retention import delete_audio
-from service.schemas import JobOut, MeetingCreated, MeetingOut, MeetingUpdate
+from service.schemas import DbId, JobOut, MeetingCreated, MeetingOut, MeetingUpdate
 from service.scope import department_for_user, visible_meetings
 from service.storage import audio_file, new_storage_name, remove_audio, resolve
 from service.uploads import FILE_FIELD, ReceivedUpload, receive_upload
@@ -74,7 +74,7 @@ class UploadForm(BaseModel):
     place: str = Field(default="", max_length=300)
     attendees: list[str] = Field(default_factory=list, max_length=500)
     agenda: list[str] = Field(default_factory=list, max_length=500)
-    department_id: int | None = None
+    department_id: DbId | None = None
     num_speakers: int | None = Field(default=None, ge=1, le=50)
     min_speakers: int | None = Field(default=None, ge=1, le=50)
     max_speakers: int | None = Field(default=None, ge=1, le=50)
@@ -311,4 +311,12 @@ def get_audio(meeting: VisibleMeeting, user: Viewer, db: SessionDep, settings: S
     if not range_header or range_header.replace(" ", "").startswith("bytes=0-"):
         record(db, user, "audio_played", meeting=meeting, ip=client_ip(request))  # not once per seek
         db.commit()
-    return FileResponse(path, media_type="application/octet-stream", filename=None, content_disposition_type="inline")
+    return FileResponse(path, media_type=_media_type(meeting.audio_format), content_disposition_type="inline")
+
+
+_AUDIO_TYPES = {"wav": "audio/wav", "mp3": "audio/mpeg", "flac": "audio/flac", "ogg": "audio/ogg", "mov,mp4,m4a,3gp,3g2,mj2": "audio/mp4", "matroska,webm": "audio/webm"}
+
+
+def _media_type(audio_format: str) -> str:
+    """What the browser's <audio> element needs; the container was detected from content."""
+    return _AUDIO_TYPES.get(audio_format.split("/")[0], "application/octet-stream")

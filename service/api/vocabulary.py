@@ -1,4 +1,4 @@
-"""Per-department vocabulary (用語): terms the draft should spell the department's way."""
+"""Per-department vocabulary (単語登録): every job of the department drafts with it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from models.errors import GijirokuError
 from service.audit import record
 from service.db.models import VocabularyEntry
-from service.deps import Editor, SessionDep, Viewer, client_ip
+from service.deps import Editor, PathId, SessionDep, Viewer, client_ip
 from service.schemas import VocabularyIn, VocabularyOut, VocabularyUpdate
 from service.scope import department_for_user, vocabulary_entry_for_user
 
@@ -18,6 +18,10 @@ router = APIRouter(prefix="/api/vocabulary", tags=["vocabulary"])
 
 def _duplicate() -> GijirokuError:
     return GijirokuError("conflict", "この用語は既に登録されています。", "This term is already registered.", status=409)
+
+
+def _clean(variants: list[str]) -> list[str]:
+    return list(dict.fromkeys(v.strip() for v in variants if v.strip()))
 
 
 @router.get("", response_model=list[VocabularyOut])
@@ -39,7 +43,11 @@ def create_entry(
 ) -> VocabularyEntry:
     department = department_for_user(db, user, department_id)
     entry = VocabularyEntry(
-        department_id=department.id, term=body.term.strip(), reading=body.reading.strip(), note=body.note, created_by_id=user.id
+        department_id=department.id,
+        term=body.term.strip(),
+        variants=_clean(body.variants),
+        note=body.note,
+        created_by_id=user.id,
     )
     db.add(entry)
     try:
@@ -52,10 +60,15 @@ def create_entry(
 
 
 @router.patch("/{entry_id}", response_model=VocabularyOut)
-def update_entry(entry_id: int, body: VocabularyUpdate, user: Editor, db: SessionDep, request: Request) -> VocabularyEntry:
+def update_entry(entry_id: PathId, body: VocabularyUpdate, user: Editor, db: SessionDep, request: Request) -> VocabularyEntry:
     entry = vocabulary_entry_for_user(db, user, entry_id)
-    for name, value in body.model_dump(exclude_unset=True, exclude_none=True).items():
-        setattr(entry, name, value.strip() if name != "note" else value)
+    changes = body.model_dump(exclude_unset=True, exclude_none=True)
+    if "term" in changes:
+        entry.term = changes["term"].strip()
+    if "variants" in changes:
+        entry.variants = _clean(changes["variants"])
+    if "note" in changes:
+        entry.note = changes["note"]
     try:
         db.flush()
     except IntegrityError:
@@ -66,7 +79,7 @@ def update_entry(entry_id: int, body: VocabularyUpdate, user: Editor, db: Sessio
 
 
 @router.delete("/{entry_id}", status_code=204)
-def delete_entry(entry_id: int, user: Editor, db: SessionDep, request: Request) -> Response:
+def delete_entry(entry_id: PathId, user: Editor, db: SessionDep, request: Request) -> Response:
     entry = vocabulary_entry_for_user(db, user, entry_id)
     record(db, user, "vocabulary_deleted", target_type="vocabulary", target_id=entry.id, department_id=entry.department_id, ip=client_ip(request), term=entry.term)
     db.delete(entry)

@@ -156,15 +156,16 @@ class TranscriptRevision(Base):
 
 
 class VocabularyEntry(Base):
-    """A department's 用語: proper nouns and terms the draft should spell its way."""
+    """A department's 単語登録: the spelling the minutes must use (``term``) and the spellings
+    Whisper produces instead (``variants``) — ``models.draft.vocabulary.VocabularyEntry``."""
 
     __tablename__ = "vocabulary_entries"
     __table_args__ = (UniqueConstraint("department_id", "term", name="uq_vocabulary_entries_department_term"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"), index=True)
-    term: Mapped[str] = mapped_column(String(200))  # 表記
-    reading: Mapped[str] = mapped_column(String(200), default="")  # 読み (optional)
+    term: Mapped[str] = mapped_column(String(200))  # 正しい表記 (canonical)
+    variants: Mapped[list[str]] = mapped_column(JSON, default=list)  # 誤変換・読み
     note: Mapped[str] = mapped_column(String(500), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

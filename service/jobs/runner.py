@@ -122,17 +122,17 @@ def _claim(db: Session, settings: Settings, job_id: int) -> int | None:
 
 def _overrides(db: Session, job: Job) -> dict[str, Any]:
     overrides = {k: v for k, v in (job.options or {}).items() if v is not None}
-    terms = list(
-        db.execute(
-            select(VocabularyEntry.term, VocabularyEntry.reading).where(
-                VocabularyEntry.department_id == job.meeting.department_id
-            )
-        )
-    )
-    if terms:
-        from models.draft.vocabulary import Vocabulary
+    rows = db.execute(
+        select(VocabularyEntry.term, VocabularyEntry.variants)
+        .where(VocabularyEntry.department_id == job.meeting.department_id)
+        .order_by(VocabularyEntry.id)  # Whisper's hint keeps the earliest entries
+    ).all()
+    if rows:
+        from models.draft import vocabulary
 
-        overrides["vocabulary"] = Vocabulary.from_entries([(t, r) for t, r in terms])
+        overrides["vocabulary"] = vocabulary.Vocabulary(
+            [vocabulary.VocabularyEntry(term, list(variants)) for term, variants in rows]
+        )
     return overrides
 
 

@@ -96,10 +96,10 @@ def test_der_counts_confusion_seconds():
     assert der(REF, HYP_LATE_CHANGE) == Rate(2, 20)
 
 
-def test_der_collar_forgives_each_side_of_reference_boundaries():
-    # Collar 0.25 s each side of 0, 10 and 20 removes 0.25 + 0.5 + 0.25 = 1 s of speech (19 s left)
-    # and 0.25 s of the 2 s confusion (10.00-10.25).
-    assert der(REF, HYP_LATE_CHANGE, collar=0.25) == Rate(pytest.approx(1.75), pytest.approx(19))
+def test_der_collar_is_pyannotes_total_width():
+    # pyannote's collar 0.5 forgives 0.25 s each side of 0, 10 and 20: 0.25 + 0.5 + 0.25 = 1 s of
+    # speech (19 s left) and 0.25 s of the 2 s confusion (10.00-10.25).
+    assert der(REF, HYP_LATE_CHANGE, collar=0.5) == Rate(pytest.approx(1.75), pytest.approx(19))
 
 
 def test_der_without_hypothesis_is_all_missed():

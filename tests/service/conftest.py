@@ -15,10 +15,11 @@ from fastapi.testclient import TestClient
 # the fake pipeline ("fake_pipeline:factory") by name.
 sys.path.insert(0, str(Path(__file__).parent))
 
+from svc_helpers import bearer, make_settings, seed_users  # noqa: E402
+
 from service.app import create_app  # noqa: E402
 from service.config import Settings  # noqa: E402
 from service.jobs.pipeline import reset_pipeline  # noqa: E402
-from svc_helpers import bearer, make_settings, seed_users  # noqa: E402
 
 
 @pytest.fixture

@@ -41,10 +41,12 @@ class FakePipeline:
         if meeting.title == "CRASH":
             raise RuntimeError("boom: internal detail that must not reach the user")
         duration = probe.duration or 1.0
+        vocabulary = overrides.get("vocabulary")
+        text = vocabulary.apply(TEXT) if vocabulary else TEXT
         return Minutes(
             meeting=meeting,
             speakers=[Speaker("SPEAKER_00", "話者1")],
-            turns=[Turn("SPEAKER_00", 0.0, duration, TEXT, TEXT)],
+            turns=[Turn("SPEAKER_00", 0.0, duration, text, text)],
             duration=duration,
             warnings=[f"overrides={sorted(overrides)}"],
         )

@@ -69,3 +69,23 @@ def test_clean_text_applies_vocabulary_and_protects_its_words_from_numerals() ->
 def test_verbatim_text_only_normalises_spacing_and_digit_width() -> None:
     text = "えー　ギガ スクール の 端末は１２３台、えー、Wi Fi も 整備します"
     assert verbatim_text(text) == "えーギガスクールの端末は123台、えー、Wi Fiも整備します"
+
+
+@pytest.mark.parametrize(
+    ("whisper", "verbatim"),
+    [
+        ("教育長の高橋でございます。Aまず小学校", "教育長の高橋でございます。えーまず小学校"),
+        ("A 通学距離が", "えー通学距離が"),
+        ("A、それでは", "えー、それでは"),
+        ("A4用紙で配布", "A4用紙で配布"),
+        ("AIの活用", "AIの活用"),
+        ("Aランクの評価", "Aランクの評価"),
+        ("プランA。次に", "プランA。次に"),
+    ],
+)
+def test_romanised_filler_is_spelled_as_ee_only_at_a_phrase_start(whisper: str, verbatim: str) -> None:
+    assert verbatim_text(whisper) == verbatim
+
+
+def test_romanised_filler_is_then_removed_by_cleaning() -> None:
+    assert clean_text(verbatim_text("ございます。Aまず説明します。")) == "ございます。まず説明します。"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from svc_helpers import upload, wait_job
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import func, select
-
-from svc_helpers import make_wav, stored_files, upload, wait_job
 from fake_pipeline import TEXT
+from sqlalchemy import func, select
+from svc_helpers import make_wav, stored_files, upload, wait_job
+
 from service.db.models import AuditLog, Meeting
 
 
@@ -83,7 +83,7 @@ def test_audio_supports_range_requests(client, auth):
     url = f"/api/meetings/{meeting['id']}/audio"
     full = client.get(url, headers=h)
     assert full.status_code == 200 and full.content == wav
-    assert full.headers["accept-ranges"] == "bytes"
+    assert full.headers["accept-ranges"] == "bytes" and full.headers["content-type"] == "audio/wav"
     part = client.get(url, headers={**h, "Range": "bytes=100-199"})
     assert part.status_code == 206
     assert part.content == wav[100:200]

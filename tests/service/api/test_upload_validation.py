@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
-
 from svc_helpers import make_wav, stored_files, upload
+
 from service.db.models import Job, Meeting
 
 WAV = make_wav(2.0)

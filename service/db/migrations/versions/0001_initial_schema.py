@@ -114,7 +114,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('department_id', sa.Integer(), nullable=False),
     sa.Column('term', sa.String(length=200), nullable=False),
-    sa.Column('reading', sa.String(length=200), nullable=False),
+    sa.Column('variants', sa.JSON(), nullable=False),
     sa.Column('note', sa.String(length=500), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', service.db.base.UTCDateTime(), nullable=False),

@@ -1,0 +1,44 @@
+from models.transcription import Clip, TranscriptionOptions, _is_hallucination, plan_clips
+from models.types import SpeakerSegment
+
+
+def test_same_speaker_segments_close_together_share_a_clip() -> None:
+    segs = [SpeakerSegment(1.0, 3.0, "A"), SpeakerSegment(3.5, 5.0, "A"), SpeakerSegment(6.5, 8.0, "B")]
+    clips = plan_clips(segs, 10.0, TranscriptionOptions(merge_gap_s=1.0, pad_s=0.2))
+    assert [c.speaker for c in clips] == ["A", "B"]
+    assert clips[0] == Clip(0.8, 5.2, "A")
+    assert clips[1] == Clip(6.3, 8.2, "B")
+
+
+def test_padding_stops_at_the_midpoint_to_the_neighbour() -> None:
+    segs = [SpeakerSegment(1.0, 3.0, "A"), SpeakerSegment(3.2, 5.0, "B")]
+    clips = plan_clips(segs, 10.0, TranscriptionOptions(pad_s=0.5))
+    assert clips[0].end == clips[1].start == 3.1
+
+
+def test_long_turns_are_cut_into_clips_no_longer_than_the_limit() -> None:
+    segs = [SpeakerSegment(0.0, 70.0, "A")]
+    clips = plan_clips(segs, 70.0, TranscriptionOptions(max_clip_s=28.0, pad_s=0.0))
+    assert len(clips) == 3
+    assert all(c.end - c.start <= 28.0 for c in clips)
+    assert clips[0].start == 0.0 and clips[-1].end == 70.0
+
+
+def test_overlapping_speech_keeps_both_clips_whole() -> None:
+    segs = [SpeakerSegment(0.0, 5.0, "A"), SpeakerSegment(4.5, 8.0, "B")]
+    clips = plan_clips(segs, 8.0, TranscriptionOptions(pad_s=0.2))
+    assert clips[0].end >= 5.0 and clips[1].start <= 4.5
+
+
+def test_hallucination_guard() -> None:
+    opts = TranscriptionOptions()
+    ok = dict(no_speech_prob=0.1, avg_logprob=-0.3, compression_ratio=1.2, options=opts)
+    assert not _is_hallucination("ただいまから会議を開会いたします。", "ja", **ok)
+    assert not _is_hallucination("ICT支援員を1名増やします。", "ja", **ok)
+    assert _is_hallucination("Thank you for watching.", "ja", **ok)
+    assert _is_hallucination("ご視聴ありがとうございました", "ja", **ok)
+    assert _is_hallucination("", "ja", **ok)
+    assert not _is_hallucination("Thank you very much.", "en", **ok)
+    assert _is_hallucination("はい", "ja", no_speech_prob=0.9, avg_logprob=-1.5, compression_ratio=1.0, options=opts)
+    assert _is_hallucination("はいはいはいはい" * 10, "ja", no_speech_prob=0.1, avg_logprob=-0.2,
+                             compression_ratio=5.0, options=opts)
