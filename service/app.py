@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from service.api import admin, auth, exports, health, jobs, meetings, transcripts, vocabulary
@@ -23,6 +24,8 @@ from service.jobs.queue import make_queue
 from service.jobs.runner import recover_jobs
 from service.maintenance import Maintenance
 from service.storage import clear_incoming
+from service.web import STATIC_DIR
+from service.web import router as web_router
 
 log = logging.getLogger(__name__)
 
@@ -70,4 +73,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for module in (health, auth, admin, meetings, jobs, transcripts, exports, vocabulary):
         app.include_router(module.router)
+    app.include_router(web_router)  # HTML pages (issue 5)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -1,0 +1,141 @@
+"""HTML pages. They render a shell with the data the page needs at first paint; the JS modules
+under ``static/js`` then talk to the JSON API (``/api/...``) with the CSRF header, so the API
+stays the one place that checks permissions, scoping and revisions."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from models.errors import GijirokuError
+from service.auth.login import check_credentials, end_browser_session, start_browser_session
+from service.auth.roles import Permission
+from service.auth.tokens import csrf_matches
+from service.db.models import Department, Role
+from service.deps import SessionDep, SettingsDep, client_ip
+from service.scope import meeting_for_user
+from service.web.render import ROLE_LABELS, MaybeAuth, PageAuth, login_redirect, render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: an open redirect would let a phishing link borrow our login page."""
+    if not target:
+        return "/meetings"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/meetings"
+    return target
+
+
+def _forbidden(request: Request, auth: PageAuth) -> HTMLResponse:
+    return render(request, "error.html", auth, status_code=403, message="この画面を開く権限がありません。")
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(auth: MaybeAuth) -> Response:
+    return RedirectResponse("/meetings" if auth else "/login", status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, auth: MaybeAuth, next: str | None = None) -> Response:
+    if auth:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    return render(request, "login.html", None, next=_safe_next(next), error="", username="")
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login_submit(
+    request: Request,
+    db: SessionDep,
+    settings: SettingsDep,
+    username: str = Form(default="", max_length=100),
+    password: str = Form(default="", max_length=1000),
+    next: str = Form(default="/meetings", max_length=2000),
+) -> Response:
+    """Form login (works without JS); a failed attempt re-renders the form with the API's message."""
+    ip = client_ip(request)
+    if not username or not password:
+        return render(request, "login.html", None, status_code=422, next=_safe_next(next), username=username,
+                      error="ユーザー名とパスワードを入力してください。")
+    try:
+        user = check_credentials(db, settings, username, password, ip)
+    except GijirokuError as exc:
+        return render(request, "login.html", None, status_code=exc.status, next=_safe_next(next), username=username,
+                      error=exc.ja)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    start_browser_session(db, settings, user, response, ip)
+    return response
+
+
+@router.post("/logout", response_class=HTMLResponse)
+def logout(auth: MaybeAuth, db: SessionDep, csrf_token: str = Form(default="", max_length=200)) -> Response:
+    response = RedirectResponse("/login", status_code=303)
+    if auth and csrf_matches(auth.token, csrf_token):
+        end_browser_session(db, auth.token, response)
+    return response
+
+
+@router.get("/meetings", response_class=HTMLResponse)
+def meetings_page(request: Request, auth: MaybeAuth) -> Response:
+    if auth is None:
+        return login_redirect(request)
+    return render(request, "meetings.html", auth, active="meetings")
+
+
+@router.get("/upload", response_class=HTMLResponse)
+def upload_page(request: Request, auth: MaybeAuth, db: SessionDep) -> Response:
+    if auth is None:
+        return login_redirect(request)
+    if not auth.can(Permission.upload):
+        return _forbidden(request, auth)
+    departments = db.query(Department).order_by(Department.id).all() if auth.can(Permission.all_departments) else []
+    return render(request, "upload.html", auth, active="upload", departments=departments)
+
+
+def _meeting_or_error(request: Request, auth: PageAuth, db: SessionDep, meeting_id: int) -> tuple[object | None, Response | None]:
+    try:
+        return meeting_for_user(db, auth.user, meeting_id), None
+    except GijirokuError as exc:
+        return None, render(request, "error.html", auth, status_code=exc.status, message=exc.ja)
+
+
+@router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
+def meeting_page(request: Request, meeting_id: int, auth: MaybeAuth, db: SessionDep) -> Response:
+    if auth is None:
+        return login_redirect(request)
+    meeting, error = _meeting_or_error(request, auth, db, meeting_id)
+    if error:
+        return error
+    return render(request, "meeting.html", auth, active="meetings", meeting=meeting)
+
+
+@router.get("/meetings/{meeting_id}/edit", response_class=HTMLResponse)
+def editor_page(request: Request, meeting_id: int, auth: MaybeAuth, db: SessionDep) -> Response:
+    if auth is None:
+        return login_redirect(request)
+    meeting, error = _meeting_or_error(request, auth, db, meeting_id)
+    if error:
+        return error
+    return render(request, "editor.html", auth, active="meetings", meeting=meeting)
+
+
+@router.get("/vocabulary", response_class=HTMLResponse)
+def vocabulary_page(request: Request, auth: MaybeAuth, db: SessionDep) -> Response:
+    if auth is None:
+        return login_redirect(request)
+    departments = db.query(Department).order_by(Department.id).all() if auth.can(Permission.all_departments) else []
+    return render(request, "vocabulary.html", auth, active="vocabulary", departments=departments)
+
+
+@router.get("/admin", response_class=HTMLResponse)
+def admin_page(request: Request, auth: MaybeAuth) -> Response:
+    if auth is None:
+        return login_redirect(request)
+    if not auth.can(Permission.manage):
+        return _forbidden(request, auth)
+    roles = [(r.value, ROLE_LABELS[r]) for r in Role]
+    return render(request, "admin.html", auth, active="admin", roles=roles)

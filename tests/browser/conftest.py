@@ -1,0 +1,186 @@
+"""Fixtures for the Playwright browser tests (``@pytest.mark.browser``).
+
+NOTE: this conftest is shared with the KPI-report pages (issue 6); that work may add fixtures
+here. Keep the existing fixture names and behaviour stable.
+
+* ``browser_type_launch_args`` launches the system Chromium (/usr/bin/chromium): Playwright cannot
+  download its own browser on these machines. Override the path with ``GIJIROKU_CHROMIUM``.
+* ``live_server`` (session) runs the real app with uvicorn in a background thread on a free
+  127.0.0.1 port and a temporary ``GIJIROKU_DATA_DIR``, with the REAL embedded pipeline unless
+  ``GIJIROKU_TEST_PIPELINE_FACTORY`` names another (e.g. ``fake_pipeline:factory`` while
+  iterating on pages). ``live_server.create_user(...)`` / ``create_department(...)`` write to
+  its database directly; ``live_server.base_url`` is also the ``base_url`` fixture, so
+  ``page.goto("/meetings")`` works.
+* ``login(page, username, password)`` logs in through the login form.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from playwright.sync_api import Page, expect
+
+HERE = Path(__file__).parent
+# The fake pipeline lives with the service tests; the app imports it by name when selected.
+sys.path.insert(0, str(HERE.parent / "service"))
+
+from service.app import create_app  # noqa: E402
+from service.bootstrap import create_user  # noqa: E402
+from service.config import Settings  # noqa: E402
+from service.db.models import Department, Role, User  # noqa: E402
+from service.jobs.pipeline import reset_pipeline  # noqa: E402
+
+FIXTURES = HERE.parent / "fixtures"
+SCREENSHOTS = HERE.parent.parent / "docs" / "screenshots"
+PASSWORD = "correct horse battery"
+CHROMIUM = os.environ.get("GIJIROKU_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright's launch arguments, pointed at the system Chromium."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any], live_server: LiveServer) -> dict[str, Any]:
+    """Desktop size used by the municipality PCs; Japanese locale; downloads allowed."""
+    return {
+        **browser_context_args,
+        "base_url": live_server.base_url,
+        "viewport": {"width": 1366, "height": 768},
+        "locale": "ja-JP",
+        "timezone_id": "Asia/Tokyo",
+        "accept_downloads": True,
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    """A running app; helpers write straight to its database (no HTTP round trip)."""
+
+    app: FastAPI
+    base_url: str
+    settings: Settings
+    _server: uvicorn.Server = field(repr=False)
+    _thread: threading.Thread = field(repr=False)
+
+    def create_user(
+        self,
+        username: str,
+        role: Role | str = Role.staff,
+        department: str | None = "総務課",
+        password: str = PASSWORD,
+        display_name: str = "",
+    ) -> User:
+        """Create a user (and the department by name); returns the detached row."""
+        role = Role(role)
+        if role in (Role.evaluator, Role.admin) and department == "総務課":
+            department = None
+        with self.app.state.ctx.sessions() as db:
+            user = create_user(db, username, password, role, department, display_name)
+            db.commit()
+            db.refresh(user)
+            db.expunge(user)
+            return user
+
+    def create_department(self, name: str) -> Department:
+        with self.app.state.ctx.sessions() as db:
+            dept = Department(name=name)
+            db.add(dept)
+            db.commit()
+            db.refresh(dept)
+            db.expunge(dept)
+            return dept
+
+    def sessions(self) -> Any:
+        """A SQLAlchemy session factory for ad-hoc checks: ``with live_server.sessions() as db``."""
+        return self.app.state.ctx.sessions()
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    data_dir = tmp_path_factory.mktemp("live") / "data"
+    settings = Settings(
+        _env_file=None,
+        data_dir=data_dir,
+        database_url=None,
+        pipeline_factory=os.environ.get("GIJIROKU_TEST_PIPELINE_FACTORY", ""),
+        admin_username=None,
+        admin_password=None,
+        queue="inprocess",
+    )
+    reset_pipeline()
+    app = create_app(settings)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, name="live-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the live server did not start")
+        time.sleep(0.05)
+    live = LiveServer(app, f"http://127.0.0.1:{port}", settings, server, thread)
+    try:
+        yield live
+    finally:
+        live.stop()
+        reset_pipeline()
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server: LiveServer) -> str:
+    """pytest-base-url's fixture, pointed at the live server."""
+    return live_server.base_url
+
+
+def do_login(page: Page, username: str, password: str = PASSWORD) -> None:
+    """Log in through the form and wait for the meeting list."""
+    page.goto("/login")
+    page.get_by_label("ユーザー名").fill(username)
+    page.get_by_label("パスワード").fill(password)
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+    expect(page.get_by_role("button", name="ログアウト")).to_be_visible()
+
+
+@pytest.fixture
+def login() -> Callable[..., None]:
+    """``login(page, "staff1")`` (password defaults to ``PASSWORD``)."""
+    return do_login
+
+
+@pytest.fixture(scope="session")
+def screenshots_dir() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
