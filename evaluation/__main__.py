@@ -4,6 +4,9 @@ Subcommands keep scoring separate from benchmarking (speed/memory), which has di
 
     python -m evaluation score CORPUS_DIR [--variant clean|noisy|all] [--format md|csv|json]
                                           [--hyp-dir DIR]
+    python -m evaluation bench CORPUS_DIR [--variant clean|noisy|all] [--long MINUTES ...]
+                                          [--no-baseline] [--baseline-long] [--format md|json]
+                                          [--out FILE] [--json-out FILE] [--model DIR] [--device …]
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from evaluation.bench import add_bench_commands, bench_command, bench_one_command
 from evaluation.corpus import load_corpus
 from evaluation.report import FORMATS, render
 from evaluation.score import (
@@ -37,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
         help="score saved minutes JSON (<name>.<variant>.json, or <name>.json for clean) "
         "instead of running the pipeline",
     )
+    add_bench_commands(commands)
     return parser
 
 
@@ -55,8 +60,13 @@ def _score(args: argparse.Namespace) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = _parser().parse_args(argv)
     try:
+        if args.command == "bench":
+            return bench_command(args, argv)
+        if args.command == "bench-one":
+            return bench_one_command(args)
         sys.stdout.write(_score(args))
     except GijirokuError as exc:
         print(f"error [{exc.code}]: {exc.message}", file=sys.stderr)

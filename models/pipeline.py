@@ -44,6 +44,7 @@ class PipelineOptions:
     prompt: str | None = DEFAULT_PROMPT_JA
     diarizer: str = "auto"
     pyannote_dir: Path | None = None
+    pyannote_segmentation_step: float = 0.5
     num_speakers: int | None = None
     min_speakers: int | None = None
     max_speakers: int | None = None
@@ -62,6 +63,7 @@ class PipelineOptions:
             beam_size=settings.beam_size,
             diarizer=settings.diarizer,
             pyannote_dir=settings.pyannote_dir,
+            pyannote_segmentation_step=settings.pyannote_segmentation_step,
         )
         return replace(base, **{k: v for k, v in overrides.items() if v is not None})
 
@@ -95,7 +97,15 @@ class Pipeline:
         if self._diarizer is None:
             from models.diarization import load_diarizer
 
-            self._diarizer = load_diarizer(self.options.diarizer, self.options.pyannote_dir)
+            from models.asr_model import choose_device
+
+            o = self.options
+            self._diarizer = load_diarizer(
+                o.diarizer,
+                o.pyannote_dir,
+                segmentation_step=o.pyannote_segmentation_step,
+                device=choose_device(o.device).device,
+            )
         return self._diarizer
 
     # --- stages ---------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from service.api import admin, auth, exports, health, jobs, meetings, transcripts, vocabulary
+from service.api import admin, auth, exports, health, jobs, meetings, reports, surveys, transcripts, vocabulary
 from service.bootstrap import ensure_admin_from_env
 from service.config import Settings, get_settings
 from service.context import AppContext
@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.ctx = ctx
     install_error_handlers(app)
-    for module in (health, auth, admin, meetings, jobs, transcripts, exports, vocabulary):
+    for module in (health, auth, admin, meetings, jobs, transcripts, exports, vocabulary, surveys, reports):
         app.include_router(module.router)
     app.include_router(web_router)  # HTML pages (issue 5)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

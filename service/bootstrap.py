@@ -60,3 +60,28 @@ def ensure_admin_from_env(db: Session, settings: Settings) -> None:
             "no admin user exists: set GIJIROKU_ADMIN_USERNAME and GIJIROKU_ADMIN_PASSWORD or run "
             "`gijiroku admin create --username NAME --password-stdin`"
         )
+
+
+def create_initial_admin(db: Session, settings: Settings) -> str | None:
+    """``gijiroku serve`` on a fresh install: an ``admin`` with a random one-time password.
+
+    Without it, `make run` would start a service nobody can log in to. The password is random per
+    installation (never in the code), printed once and kept in ``DATA_DIR/initial-admin-password.txt``
+    (mode 600) until an admin deletes the file. Returns the password when one was created.
+    """
+    import os
+    import secrets
+
+    if settings.admin_username and settings.admin_password:
+        return None
+    if db.scalar(select(User.id).where(User.role == Role.admin).limit(1)) is not None:
+        return None
+    password = secrets.token_urlsafe(12)
+    create_user(db, "admin", password, Role.admin, display_name="管理者")
+    db.commit()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.data_dir / "initial-admin-password.txt"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(f"username: admin\npassword: {password}\n")
+    return password

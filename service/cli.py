@@ -26,8 +26,20 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     from service.app import create_app
 
+    from service.bootstrap import create_initial_admin
+
     settings = get_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    ctx = _context()
+    with ctx.sessions() as db:
+        password = create_initial_admin(db, settings)
+    if password:
+        print(
+            "初回起動: 管理者 admin を作成しました / first start: created user admin\n"
+            f"  パスワード / password: {password}\n"
+            f"  （{settings.data_dir / 'initial-admin-password.txt'} にも保存。ログイン後に変更してください）",
+            flush=True,
+        )
     uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port)
     return 0
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from evaluation.kpi import ContinuedUse, Satisfaction
 from service.db.base import Base, UTCDateTime, utcnow
 
 
@@ -36,8 +37,8 @@ class TokenKind(enum.StrEnum):
     api = "api"  # bearer token for scripts
 
 
-def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+def _enum(cls: type[enum.Enum], length: int = 16) -> Enum:
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class Department(Base):
@@ -186,3 +187,54 @@ class AuditLog(Base):
     department_id: Mapped[int | None]
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     ip: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Survey(Base):
+    """One user's satisfaction survey for one meeting (issue 6); editable until its month is
+    closed. The month is the meeting's processing month (see ``service.surveys``)."""
+
+    __tablename__ = "surveys"
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id", name="uq_surveys_meeting_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    satisfaction: Mapped[Satisfaction] = mapped_column(_enum(Satisfaction, 24))
+    continued_use: Mapped[ContinuedUse] = mapped_column(_enum(ContinuedUse))
+    estimated_minutes: Mapped[float]  # how long the minutes would have taken without the system
+    review_minutes: Mapped[float] = mapped_column(default=0.0)  # checking time the editor did not measure
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class EditingTime(Base):
+    """Active editing time the editor measured, accumulated per user × meeting."""
+
+    __tablename__ = "editing_times"
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id", name="uq_editing_times_meeting_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    active_seconds: Mapped[float] = mapped_column(default=0.0)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class MonthClosure(Base):
+    """A closed month (締め): surveys and editing times of meetings processed in it are frozen.
+    ``department_id`` None closes the month for every department."""
+
+    __tablename__ = "month_closures"
+    __table_args__ = (UniqueConstraint("year", "month", "department_id", name="uq_month_closures_year_month_department"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    month: Mapped[int]
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"))
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    closed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    department: Mapped[Department | None] = relationship(lazy="joined")

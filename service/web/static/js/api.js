@@ -1,0 +1,61 @@
+// Thin fetch wrapper for the JSON API: sends the CSRF header on writes and turns the API's
+// {"error", "detail": "日本語（English）"} into an ApiError whose message is the Japanese part,
+// because staff read Japanese; the code stays available for logic (e.g. 409 stale_revision).
+
+const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** The session's CSRF token: <meta> on every page, the readable cookie as a fallback. */
+export function csrfToken() {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  if (meta && meta.content) return meta.content;
+  const m = document.cookie.match(/(?:^|;\s*)gijiroku_csrf=([^;]+)/);
+  return m ? decodeURIComponent(m[1]) : "";
+}
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/** "日本語（English）" → "日本語". The English half is for logs and admins. */
+export function japaneseOnly(detail) {
+  if (typeof detail !== "string") return "エラーが発生しました。";
+  const m = detail.match(/^([\s\S]*?)（[^（]*[A-Za-z][^（]*）$/);
+  return (m ? m[1] : detail).trim() || detail;
+}
+
+/** Build an ApiError from a non-OK response body (JSON or not). */
+export function errorFrom(status, bodyText) {
+  let code = "http_" + status;
+  let message = status === 0 ? "サーバーに接続できません。ネットワークを確認してください。" : `エラーが発生しました（${status}）。`;
+  try {
+    const body = JSON.parse(bodyText);
+    if (body && body.error) code = body.error;
+    if (body && body.detail) message = japaneseOnly(body.detail);
+  } catch (_) { /* not JSON: keep the generic message */ }
+  if (status === 401) message = "ログインの有効期限が切れました。もう一度ログインしてください。";
+  return new ApiError(status, code, message);
+}
+
+/** fetch JSON; throws ApiError. `body` objects are sent as JSON. */
+export async function api(path, { method = "GET", body, headers = {}, raw = false } = {}) {
+  const opts = { method, headers: { Accept: "application/json", ...headers }, credentials: "same-origin" };
+  if (!SAFE.has(method)) opts.headers["X-CSRF-Token"] = csrfToken();
+  if (body !== undefined) {
+    if (body instanceof FormData) opts.body = body;
+    else { opts.body = JSON.stringify(body); opts.headers["Content-Type"] = "application/json"; }
+  }
+  let res;
+  try {
+    res = await fetch(path, opts);
+  } catch (_) {
+    throw errorFrom(0, "");
+  }
+  if (!res.ok) throw errorFrom(res.status, await res.text());
+  if (raw) return res;
+  if (res.status === 204) return null;
+  return res.json();
+}

@@ -1,0 +1,96 @@
+// Meeting page: follows the latest job with Server-Sent Events (falls back to polling when the
+// stream breaks), offers cancel/retry, and shows downloads and the editor link once done.
+
+import { api } from "./api.js";
+import { formatDuration, isActive, progressBar, setProgress, stageText, statusBadge, toast } from "./ui.js";
+
+const id = document.getElementById("meeting").dataset.meetingId;
+const badge = document.getElementById("job-badge");
+const stage = document.getElementById("job-stage");
+const jobError = document.getElementById("job-error");
+const bar = progressBar("文字起こしの進捗");
+document.getElementById("job-progress").append(bar);
+const cancelBtn = document.getElementById("cancel-job");
+const retryBtn = document.getElementById("retry-job");
+const pageError = document.getElementById("page-error");
+const durationCell = document.getElementById("duration");
+if (durationCell.dataset.seconds) durationCell.textContent = formatDuration(Number(durationCell.dataset.seconds));
+
+let job = null;
+let source = null;
+
+function show(j, revision) {
+  job = j;
+  badge.replaceChildren(statusBadge(j));
+  stage.textContent = j && j.status !== "failed" ? stageText(j) : "";
+  setProgress(bar, j ? j.percent : 0, j && j.status === "done");
+  jobError.hidden = !(j && j.status === "failed");
+  if (j && j.status === "failed") jobError.textContent = stageText(j);
+  if (cancelBtn) cancelBtn.hidden = !isActive(j);
+  if (retryBtn) retryBtn.hidden = !(j && (j.status === "failed" || j.status === "cancelled"));
+  const done = !!j && j.status === "done";
+  const edit = document.getElementById("edit-link");
+  if (edit) edit.hidden = !done;
+  const downloads = document.getElementById("downloads");
+  if (downloads) {
+    downloads.hidden = !done;
+    document.getElementById("downloads-wait").hidden = done;
+  }
+  const info = document.getElementById("revision-info");
+  if (info && revision) info.textContent = `最新は第${revision}版です（編集内容を含みます）。`;
+}
+
+function follow(jobId) {
+  if (source) source.close();
+  source = new EventSource(`/api/jobs/${jobId}/events`);
+  source.addEventListener("progress", (e) => show(JSON.parse(e.data)));
+  source.addEventListener("end", (e) => {
+    source.close();
+    source = null;
+    load(); // picks up latest_revision and the final state
+  });
+  source.onerror = () => {
+    if (source) source.close();
+    source = null;
+    setTimeout(load, 3000); // the stream broke (server restart, proxy): poll instead
+  };
+}
+
+async function load() {
+  try {
+    const m = await api(`/api/meetings/${id}`);
+    show(m.latest_job, m.latest_revision);
+    if (isActive(m.latest_job) && !source) follow(m.latest_job.id);
+  } catch (err) {
+    pageError.textContent = err.message;
+    pageError.hidden = false;
+  }
+}
+
+async function jobAction(action, message) {
+  try {
+    show(await api(`/api/jobs/${job.id}/${action}`, { method: "POST" }));
+    toast(message);
+    if (isActive(job)) follow(job.id);
+  } catch (err) {
+    toast(err.message);
+  }
+}
+
+if (cancelBtn) cancelBtn.addEventListener("click", () => {
+  if (confirm("文字起こしを中止しますか？")) jobAction("cancel", "処理を中止しました。");
+});
+if (retryBtn) retryBtn.addEventListener("click", () => jobAction("retry", "再実行を受け付けました。"));
+
+const del = document.getElementById("delete-meeting");
+if (del) del.addEventListener("click", async () => {
+  if (!confirm("この会議を音声・会議録ごと削除します。元に戻せません。よろしいですか？")) return;
+  try {
+    await api(`/api/meetings/${id}`, { method: "DELETE" });
+    location.href = "/meetings";
+  } catch (err) {
+    toast(err.message);
+  }
+});
+
+load();
