@@ -19,7 +19,14 @@ from models.attribution import attribute, build_turns
 from models.audio import decode_audio
 from models.draft import Vocabulary, clean_text, verbatim_text
 from models.errors import GijirokuError
-from models.transcription import DEFAULT_PROMPT_JA, Clip, Transcriber, TranscriptionOptions, plan_clips
+from models.transcription import (
+    DEFAULT_PROMPT_JA,
+    Clip,
+    Transcriber,
+    TranscriptionOptions,
+    plan_clips,
+    uncovered_segments,
+)
 from models.types import SAMPLE_RATE, MeetingInfo, Minutes, Speaker, SpeakerSegment, Turn
 
 if TYPE_CHECKING:
@@ -178,6 +185,13 @@ class Pipeline:
         clips: list[Clip] = plan_clips(segments, duration, transcription)
         transcriber = Transcriber(self.whisper, transcription)
         clip_words, language = transcriber.transcribe(audio, clips, stage("transcribe"))
+        # Second chance for speech no word came back for (content loss is the worst error).
+        pad = transcription.pad_s
+        retry = [Clip(max(0.0, s.start - pad), min(duration, s.end + pad), s.speaker)
+                 for s in uncovered_segments(segments, clip_words)]
+        if retry:
+            recovered, _ = transcriber.transcribe(audio, retry)
+            clip_words += [cw for cw in recovered if cw.words]
         del audio
         report("transcribe", 1.0)
         t = self._lap("transcribe", t)

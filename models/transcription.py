@@ -12,6 +12,7 @@ Why per turn rather than one ``WhisperModel.transcribe`` over the whole file:
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import unicodedata
@@ -107,6 +108,27 @@ def plan_clips(
             hi = min(hi, (end + pieces[i + 1][0]) / 2)
         clips.append(Clip(max(0.0, lo), min(duration, hi), speaker))
     return clips
+
+
+def uncovered_segments(
+    segments: Sequence[SpeakerSegment], clip_words: Sequence[ClipWords], min_duration_s: float = 0.5
+) -> list[SpeakerSegment]:
+    """Diarized speech that no recognised word touches: the words Whisper skipped.
+
+    Whisper tends to drop a short phrase at the start or end of a clip (「はい、委員長。」 right after
+    another speaker), so those stretches get a second, clip-of-their-own decoding.
+    """
+    spans = sorted((w.start, w.end) for cw in clip_words for w in cw.words)
+    starts = [a for a, _ in spans]
+    missing = []
+    for seg in segments:
+        if seg.end - seg.start < min_duration_s:
+            continue
+        i = bisect.bisect_left(starts, seg.end)
+        touched = any(b > seg.start for _, b in spans[max(0, i - 50) : i])
+        if not touched:
+            missing.append(seg)
+    return missing
 
 
 def _is_hallucination(text: str, language: str, no_speech_prob: float, avg_logprob: float,

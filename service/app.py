@@ -26,6 +26,7 @@ from service.maintenance import Maintenance
 from service.storage import clear_incoming
 from service.web import STATIC_DIR
 from service.web import router as web_router
+from service.web.report_pages import router as report_pages_router
 
 log = logging.getLogger(__name__)
 
@@ -74,5 +75,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, auth, admin, meetings, jobs, transcripts, exports, vocabulary, surveys, reports):
         app.include_router(module.router)
     app.include_router(web_router)  # HTML pages (issue 5)
+    app.include_router(report_pages_router)  # reports and surveys (issue 6)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -13,14 +13,30 @@ CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: str) -> str:
+    """A label (department name) as inert text: spreadsheet apps run cells starting with = + - @
+    as formulas (CSV injection), so those get a leading apostrophe, as Excel itself does."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
 def table_csv(table: Table) -> bytes:
     """UTF-8 with a BOM: Excel on Japanese Windows otherwise reads it as Shift_JIS."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(table.columns)
     for cells in table.cells:
-        writer.writerow([format_cell(c) for c in cells])
+        writer.writerow([_text(c) if isinstance(c, str) else format_cell(c) for c in cells])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _xlsx_text(value: str) -> str:
+    """Control characters are illegal in XLSX; a leading "=" would be stored as a formula."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return _text(ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
 def report_xlsx(report: Report) -> bytes:
@@ -40,7 +56,7 @@ def report_xlsx(report: Report) -> bytes:
         for cell in ws[2]:
             cell.font = Font(bold=True)
         for cells in table.cells:
-            ws.append([DASH if c is None else c for c in cells])
+            ws.append([DASH if c is None else _xlsx_text(c) if isinstance(c, str) else c for c in cells])
         for row in ws.iter_rows(min_row=3):
             for cell in row:
                 if isinstance(cell.value, float):

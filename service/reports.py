@@ -133,10 +133,21 @@ def _surveys(db: Session, meeting_ids: list[int]) -> dict[int, list[SurveyFigure
     return out
 
 
+_EDIT_RATE_CACHE: dict[tuple[str, int, int, int], float | None] = {}
+_EDIT_RATE_CACHE_SIZE = 20_000
+
+
 def _edit_rates(db: Session, meeting_ids: list[int]) -> dict[int, float | None]:
-    """Draft (revision 1) vs the latest revision, for meetings with at least two revisions."""
+    """Draft (revision 1) vs the latest revision, for meetings with at least two revisions.
+
+    Minutes JSON with word timings runs to megabytes per revision, so the texts are loaded one
+    meeting at a time and each result is cached under the two revision rows' ids (revisions are
+    never modified, only added), so a page view normally recomputes nothing.
+    """
     if not meeting_ids:
         return {}
+    first = aliased(TranscriptRevision)
+    last = aliased(TranscriptRevision)
     latest = (
         select(TranscriptRevision.meeting_id, func.max(TranscriptRevision.revision).label("last"))
         .where(TranscriptRevision.meeting_id.in_(meeting_ids))
@@ -144,18 +155,25 @@ def _edit_rates(db: Session, meeting_ids: list[int]) -> dict[int, float | None]:
         .having(func.count() >= 2)
         .subquery()
     )
-    rev = aliased(TranscriptRevision)
-    rows = db.execute(
-        select(rev.meeting_id, rev.revision, rev.minutes)
-        .join(latest, latest.c.meeting_id == rev.meeting_id)
-        .where((rev.revision == 1) | (rev.revision == latest.c.last))
+    pairs = db.execute(
+        select(latest.c.meeting_id, first.id, last.id)
+        .join(first, and_(first.meeting_id == latest.c.meeting_id, first.revision == 1))
+        .join(last, and_(last.meeting_id == latest.c.meeting_id, last.revision == latest.c.last))
     ).all()
-    texts: dict[int, dict[str, str]] = defaultdict(dict)
-    for meeting_id, revision, minutes in rows:
-        texts[meeting_id]["draft" if revision == 1 else "final"] = turns_text(minutes or {})
-    return {
-        mid: edit_rate(t["draft"], t["final"]) for mid, t in texts.items() if "draft" in t and "final" in t
-    }
+    database = str(db.get_bind().url)
+    out: dict[int, float | None] = {}
+    for meeting_id, first_id, last_id in pairs:
+        key = (database, meeting_id, first_id, last_id)
+        if key in _EDIT_RATE_CACHE:
+            out[meeting_id] = _EDIT_RATE_CACHE.get(key)
+            continue
+        draft = db.scalar(select(TranscriptRevision.minutes).where(TranscriptRevision.id == first_id))
+        final = db.scalar(select(TranscriptRevision.minutes).where(TranscriptRevision.id == last_id))
+        rate = edit_rate(turns_text(draft or {}), turns_text(final or {}))
+        if len(_EDIT_RATE_CACHE) >= _EDIT_RATE_CACHE_SIZE:
+            _EDIT_RATE_CACHE.clear()
+        _EDIT_RATE_CACHE[key] = out[meeting_id] = rate
+    return out
 
 
 # --- the report ------------------------------------------------------------------------------

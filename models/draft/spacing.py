@@ -56,9 +56,15 @@ def remove_japanese_spaces(text: str) -> str:
 _ROMANISED_FILLER = re.compile(r"(?:^|(?<=[、。\s]))Aー?(?=[\s、ぁ-ゖ一-龯])")
 
 
+# ... and shortens it to a lone 「え」 before a pause or a content word (「え、通学距離」「え統合」).
+# 「ええ」 (yes) and 「えっ」 are followed by kana, so they never match.
+_SHORT_FILLER = re.compile(r"(?:^|(?<=[、。\s]))え(?=[\s、一-龯ァ-ヺ])")
+
+
 def restore_filler_spelling(text: str) -> str:
-    """Spell Whisper's romanised filler "A" as えー so ケバ取り can find it and CER counts it right."""
-    return _ROMANISED_FILLER.sub("えー", text)
+    """Spell Whisper's renderings of the filler えー (「A」, a lone 「え」) the way 素起こし writes it,
+    so ケバ取り can find it and the verbatim text matches what was said."""
+    return _SHORT_FILLER.sub("えー", _ROMANISED_FILLER.sub("えー", text))
 
 
 def verbatim_text(text: str) -> str:

@@ -7,8 +7,8 @@ here. Keep the existing fixture names and behaviour stable.
   download its own browser on these machines. Override the path with ``GIJIROKU_CHROMIUM``.
 * ``live_server`` (session) runs the real app with uvicorn in a background thread on a free
   127.0.0.1 port and a temporary ``GIJIROKU_DATA_DIR``, with the REAL embedded pipeline unless
-  ``GIJIROKU_TEST_PIPELINE_FACTORY`` names another (e.g. ``fake_pipeline:factory`` while
-  iterating on pages). ``live_server.create_user(...)`` / ``create_department(...)`` write to
+  ``GIJIROKU_TEST_PIPELINE_FACTORY`` names another (``scripted_pipeline:factory`` or
+  ``fake_pipeline:factory`` while iterating on pages). ``live_server.create_user(...)`` / ``create_department(...)`` write to
   its database directly; ``live_server.base_url`` is also the ``base_url`` fixture, so
   ``page.goto("/meetings")`` works.
 * ``login(page, username, password)`` logs in through the login form.
@@ -32,8 +32,9 @@ from fastapi import FastAPI
 from playwright.sync_api import Page, expect
 
 HERE = Path(__file__).parent
-# The fake pipeline lives with the service tests; the app imports it by name when selected.
+# Pipelines selectable by name: the service tests' fake one and this folder's scripted one.
 sys.path.insert(0, str(HERE.parent / "service"))
+sys.path.insert(0, str(HERE))
 
 from service.app import create_app  # noqa: E402
 from service.bootstrap import create_user  # noqa: E402
@@ -117,6 +118,39 @@ class LiveServer:
             db.refresh(dept)
             db.expunge(dept)
             return dept
+
+    def create_meeting(self, title: str, department: str = "総務課", audio: Path | None = None, minutes: dict[str, Any] | None = None) -> int:
+        """A finished meeting without running a pipeline: audio stored, job done, revision 1 =
+        ``minutes`` (default: the scripted ja_meeting transcript). Returns the meeting id."""
+        import shutil
+
+        from scripted_pipeline import scripted_minutes
+
+        from models.audio import probe_audio
+        from models.types import MeetingInfo
+        from service.db.models import Job, JobStatus, Meeting, TranscriptRevision
+        from service.storage import new_storage_name, resolve
+
+        audio = audio or FIXTURES / "ja_meeting.wav"
+        duration = probe_audio(audio).duration or 1.0
+        if minutes is None:
+            minutes = scripted_minutes(duration, MeetingInfo(title=title)).to_dict()
+        name = new_storage_name()
+        target = resolve(self.settings, name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(audio, target)
+        with self.app.state.ctx.sessions() as db:
+            dept = db.query(Department).filter_by(name=department).one_or_none() or Department(name=department)
+            db.add(dept)
+            db.flush()
+            meeting = Meeting(department_id=dept.id, title=title, original_filename=audio.name, audio_path=name,
+                              audio_size=audio.stat().st_size, audio_format="wav/pcm_s16le", duration=duration)
+            db.add(meeting)
+            db.flush()
+            db.add(Job(meeting_id=meeting.id, status=JobStatus.done, stage="done", percent=100.0, attempts=1))
+            db.add(TranscriptRevision(meeting_id=meeting.id, revision=1, minutes=minutes))
+            db.commit()
+            return meeting.id
 
     def sessions(self) -> Any:
         """A SQLAlchemy session factory for ad-hoc checks: ``with live_server.sessions() as db``."""

@@ -48,7 +48,7 @@ def test_navigation_depends_on_role(page: Page, live_server, login) -> None:
 
 
 def test_vocabulary_add_and_delete(page: Page, live_server, login) -> None:
-    live_server.create_user("smoke_staff", "staff")
+    live_server.create_user("smoke_staff", "staff", "広報課")  # its own, empty vocabulary
     login(page, "smoke_staff")
     page.goto("/vocabulary")
     page.get_by_label("正しい表記").fill("議会運営委員会")

@@ -81,6 +81,11 @@ def test_verbatim_text_only_normalises_spacing_and_digit_width() -> None:
         ("AIの活用", "AIの活用"),
         ("Aランクの評価", "Aランクの評価"),
         ("プランA。次に", "プランA。次に"),
+        ("え、通学距離が", "えー、通学距離が"),
+        ("え統合によって", "えー統合によって"),
+        ("ええ、そうです", "ええ、そうです"),
+        ("えっ、本当ですか", "えっ、本当ですか"),
+        ("これはえんぴつ", "これはえんぴつ"),
     ],
 )
 def test_romanised_filler_is_spelled_as_ee_only_at_a_phrase_start(whisper: str, verbatim: str) -> None:

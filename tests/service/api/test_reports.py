@@ -185,3 +185,17 @@ def test_edits_after_the_draft_change_the_edit_rate(client, auth, app):
     rows = client.get("/api/reports?fiscal_year=2024", headers=h).json()["yearly"]["rows"]
     assert rows[0]["edit_rate"] == pytest.approx(2 / 8)  # 2 edits over the final's 8 characters
     assert rows[0]["edit_rate_meetings"] == 1
+
+
+def test_department_names_cannot_inject_formulas_or_break_the_xlsx(app, client, auth):
+    admin = auth("admin")
+    assert client.post("/api/departments", headers=admin, json={"name": "=HYPERLINK(\"x\")"}).status_code == 201
+    assert client.post("/api/departments", headers=admin, json={"name": "制御\x01文字"}).status_code == 201
+    seed_meeting(app, "=HYPERLINK(\"x\")", jst(2024, 5, 1, 9))
+    r = client.get("/api/reports/download?format=csv&fiscal_year=2024", headers=admin)
+    names = [row[0] for row in csv.reader(io.StringIO(r.content.decode("utf-8-sig")))]
+    assert names == ["所属", "総務課", "議会事務局", "'=HYPERLINK(\"x\")", "制御\x01文字", "全体"]
+    r = client.get("/api/reports/download?format=xlsx&fiscal_year=2024", headers=admin)
+    ws = load_workbook(io.BytesIO(r.content))["年度別"]
+    assert [ws.cell(row=n, column=1).value for n in range(3, 8)] == ["総務課", "議会事務局", "'=HYPERLINK(\"x\")", "制御文字", "全体"]
+    assert ws.cell(row=5, column=1).data_type == "s"

@@ -18,6 +18,7 @@ export class ActivityMeter {
     this.idleLimitMs = idleLimitMs;
     this.pending = 0; // seconds not sent yet
     this.total = 0; // for display/debugging
+    this.missing = false; // the server answered 404: the endpoint is not deployed
     this.lastInput = Date.now();
     this.lastTick = performance.now();
     for (const type of ["keydown", "pointerdown", "input", "wheel", "scroll", "touchstart"]) {
@@ -44,7 +45,7 @@ export class ActivityMeter {
 
   flush() {
     const seconds = Math.round(this.pending * 10) / 10;
-    if (seconds <= 0) return;
+    if (seconds <= 0 || this.missing) return;
     this.pending = 0;
     try {
       fetch(this.url, {
@@ -53,6 +54,9 @@ export class ActivityMeter {
         credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
         body: JSON.stringify({ active_seconds: seconds }),
+      }).then((res) => {
+        // No endpoint on this server (yet): stop asking instead of logging a 404 every minute.
+        if (res.status === 404) this.missing = true;
       }).catch(() => {});
     } catch (_) { /* the page is going away; nothing more to do */ }
   }

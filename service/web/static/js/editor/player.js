@@ -2,7 +2,6 @@
 // every animation frame while playing, since `timeupdate` fires only ~4 times a second), keeping
 // the current turn in view unless the user is typing elsewhere, and the playback speed.
 
-import { formatClock } from "../ui.js";
 import { turnAt, wordAt } from "./model.js";
 
 export const SPEEDS = [0.75, 1, 1.25, 1.5, 1.75, 2];
@@ -71,7 +70,6 @@ export class Player {
   update() {
     if (!this.audio) return;
     const t = this.audio.currentTime;
-    this.timeLabel.textContent = `${formatClock(t)} / ${formatClock(this.audio.duration || 0)}`;
     const minutes = this.getMinutes();
     if (!minutes) return;
     const i = turnAt(minutes.turns, t);

@@ -1,0 +1,330 @@
+"""HTML pages of issue 6: the KPI dashboard (/reports, printable), month closing forms for
+admins, and the per-meeting survey (/meetings/{id}/survey).
+
+They work without JavaScript (plain forms, server-side SVG charts) and call the same functions
+as the JSON API, so scoping and the month rules are decided in one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+
+from evaluation.kpi import (
+    ALL_DEPARTMENTS,
+    COLUMNS,
+    JST,
+    CONTINUED_USE_LABELS,
+    NEGATIVE_COLUMNS,
+    SATISFACTION_LABELS,
+    Period,
+    format_cell,
+)
+from models.errors import GijirokuError
+from service.api.reports import ClosureIn, create_closure, list_closures, remove_closure
+from service.api.surveys import SurveyIn
+from service.audit import record
+from service.auth.roles import Permission, report_scope_all_departments
+from service.auth.tokens import csrf_matches
+from service.db.models import Department
+from service.deps import SessionDep, SettingsDep, client_ip
+from service.report_charts import PALETTE, TOTAL_COLOR, Series, bar_chart, line_chart
+from service.reports import Report, Table, build_report, default_fiscal_year, report_scope
+from service.scope import meeting_for_user
+from service.surveys import SurveyAnswers, save_survey, survey_status
+from service.web.render import MaybeAuth, PageAuth, login_redirect, render
+
+router = APIRouter(include_in_schema=False)
+
+YEAR = Query(default=None, ge=2000, le=2100)
+CLOSURE_NOTICES = {
+    "closed": ("ok", "締めました。この月の回答と編集時間は変更できなくなりました。"),
+    "reopened": ("ok", "締めを解除しました。"),
+}
+
+
+def _error(request: Request, auth: PageAuth, exc: GijirokuError) -> HTMLResponse:
+    return render(request, "error.html", auth, status_code=exc.status, message=exc.ja)
+
+
+def _forbidden(request: Request, auth: PageAuth) -> HTMLResponse:
+    return render(request, "error.html", auth, status_code=403, message="この画面を開く権限がありません。")
+
+
+# --- dashboard -------------------------------------------------------------------------------
+
+
+def _column(table: Table, name: str) -> int:
+    return table.columns.index(name)
+
+
+def _table_view(table: Table) -> dict[str, Any]:
+    """Cells as text plus the CSS classes the template needs (numbers right, negatives red)."""
+    rows = []
+    for row, cells in zip(table.rows, table.cells):
+        view = []
+        for name, cell in zip(table.columns, cells):
+            classes = [] if name in ("所属", "期間") else ["num"]
+            if cell is None:
+                classes.append("na")
+            elif name in NEGATIVE_COLUMNS and isinstance(cell, float) and cell < 0:
+                classes.append("neg")
+            elif name == "削減時間がマイナスの回答" and cell:
+                classes.append("flag")
+            view.append({"text": format_cell(cell), "cls": " ".join(classes)})
+        rows.append({"cells": view, "total": row.department == ALL_DEPARTMENTS})
+    return {"title": table.title, "columns": table.columns, "rows": rows}
+
+
+def headline(report: Report, view: dict[str, Any]) -> dict[str, Any] | None:
+    """The selected year's 全体 row (or the only department's row) for the KPI cards."""
+    rows = [(r, v) for r, v in zip(report.yearly.rows, view["rows"]) if r.period.fiscal_year == report.fiscal_year]
+    if not rows:
+        return None
+    row, cells = next(((r, v) for r, v in rows if v["total"]), rows[-1])
+    pick = {name: cells["cells"][_column(report.yearly, col)] for name, col in (
+        ("satisfaction", "満足度（%）"), ("continued", "継続利用意向（%）"), ("hours", "削減時間 月平均（時間）"),
+        ("meetings", "処理件数"), ("responses", "回答数"))}
+    return {**pick, "name": row.department}
+
+
+def dashboard_charts(report: Report) -> list[Any]:
+    """Bars per department for the selected year (targets drawn), and monthly hours saved."""
+    year_rows = [(r, c) for r, c in zip(report.yearly.rows, report.yearly.cells) if r.period.fiscal_year == report.fiscal_year]
+    labels = [r.department for r, _ in year_rows]
+    t = report.targets
+    label = report.label
+
+    def values(column: str) -> list[float | None]:
+        i = _column(report.yearly, column)
+        return [c[i] for _, c in year_rows]  # the displayed (rounded) figures
+
+    charts = [
+        bar_chart(f"満足度（{label}・所属別）", labels, values("満足度（%）"), unit="%", fixed_max=100,
+                  target=t.satisfaction * 100, target_label=f"目標 {t.satisfaction * 100:g}%"),
+        bar_chart(f"継続利用意向（{label}・所属別）", labels, values("継続利用意向（%）"), unit="%", fixed_max=100,
+                  target=t.continued_use * 100, target_label=f"目標 {t.continued_use * 100:g}%"),
+        bar_chart(f"削減時間 月平均（{label}・所属別）", labels, values("削減時間 月平均（時間）"), unit="h",
+                  target=t.hours_saved_per_month, target_label=f"目標 {t.hours_saved_per_month:g}時間/月"),
+        bar_chart(f"修正率（{label}・所属別、下書き→確定）", labels, values("修正率（%）"), unit="%"),
+    ]
+    months = Period(report.fiscal_year).months()
+    hours_col = _column(report.monthly, "削減時間 合計（時間）")
+    by_key = {(r.department, r.period.month): c[hours_col] for r, c in zip(report.monthly.rows, report.monthly.cells)}
+    names = [d.name for d in report.scope.departments] + ([ALL_DEPARTMENTS] if report.scope.total else [])
+    series = [
+        Series(name, [by_key.get((name, p.month)) for p in months],
+               TOTAL_COLOR if name == ALL_DEPARTMENTS else PALETTE[i % len(PALETTE)], bold=name == ALL_DEPARTMENTS)
+        for i, name in enumerate(names)
+    ]
+    series = [s for s in series if any(v is not None for v in s.values)]  # no line, no legend entry
+    charts.append(
+        line_chart(f"削減時間（月別、{label}）", [f"{p.month}月" for p in months], series, unit="h",
+                   target=t.hours_saved_per_month, target_label=f"目標 {t.hours_saved_per_month:g}時間/月")
+    )
+    return charts
+
+
+def _query(**params: Any) -> str:
+    return urlencode({k: v for k, v in params.items() if v is not None})
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def reports_page(
+    request: Request,
+    auth: MaybeAuth,
+    db: SessionDep,
+    settings: SettingsDep,
+    fiscal_year: int | None = YEAR,
+    department: str = Query(default="", alias="department_id", max_length=12, description="blank: all (the form's 全所属)"),
+    closure: str | None = Query(default=None, max_length=20),
+) -> Response:
+    if auth is None:
+        return login_redirect(request)
+    if not auth.can(Permission.read_reports):
+        return _forbidden(request, auth)
+    department_id = int(department) if department.isdecimal() and 0 < int(department) < 2**31 else None
+    if department.strip() and department_id is None:
+        return render(request, "error.html", auth, status_code=422, message="所属の指定が正しくありません。")
+    try:
+        scope = report_scope(db, auth.user, department_id)
+    except GijirokuError as exc:
+        return _error(request, auth, exc)
+    current = default_fiscal_year()
+    year = fiscal_year or current
+    report = build_report(db, settings, scope, year)
+    all_scope = report_scope_all_departments(auth.user)
+    query = _query(fiscal_year=year, department_id=department_id)
+    yearly = _table_view(report.yearly)
+    return render(
+        request,
+        "reports/dashboard.html",
+        auth,
+        active="reports",
+        report=report,
+        yearly=yearly,
+        headline=headline(report, yearly),
+        jst=JST,
+        monthly=_table_view(report.monthly),
+        charts=dashboard_charts(report),
+        year_options=[(y, Period(y).label) for y in range(min(report.fiscal_years[0], year, current) - 1, max(year, current) + 1)],
+        departments=list(db.query(Department).order_by(Department.id)) if all_scope else [],
+        department_id=department_id,
+        all_scope=all_scope,
+        downloads={
+            "CSV（年度別）": f"/api/reports/download?{_query(format='csv', table='yearly', fiscal_year=year, department_id=department_id)}",
+            "CSV（月別）": f"/api/reports/download?{_query(format='csv', table='monthly', fiscal_year=year, department_id=department_id)}",
+            "Excel（.xlsx）": f"/api/reports/download?{_query(format='xlsx', fiscal_year=year, department_id=department_id)}",
+        },
+        query=query,
+        closures=list_closures(db) if auth.can(Permission.manage) else [],
+        closure_notice=CLOSURE_NOTICES.get(closure or ""),
+        generated_at=dt.datetime.now(JST).strftime("%Y/%m/%d %H:%M"),
+        columns=COLUMNS,
+    )
+
+
+def _back(fiscal_year: int | None, notice: str) -> RedirectResponse:
+    return RedirectResponse(f"/reports?{_query(fiscal_year=fiscal_year, closure=notice)}#closures", status_code=303)
+
+
+@router.post("/reports/closures", response_class=HTMLResponse)
+def close_month_form(
+    request: Request,
+    auth: MaybeAuth,
+    db: SessionDep,
+    month: str = Form(default="", max_length=7, description="YYYY-MM (input type=month)"),
+    department_id: str = Form(default="", max_length=12),
+    csrf_token: str = Form(default="", max_length=200),
+    fiscal_year: int | None = Form(default=None, ge=2000, le=2100),
+) -> Response:
+    if auth is None:
+        return login_redirect(request)
+    if not auth.can(Permission.manage) or not csrf_matches(auth.token, csrf_token):
+        return _forbidden(request, auth)
+    try:
+        year_s, _, month_s = month.partition("-")
+        body = ClosureIn(year=int(year_s), month=int(month_s), department_id=int(department_id) if department_id else None)
+    except (ValueError, ValidationError):
+        return render(request, "error.html", auth, status_code=422, message="締める月を選んでください。")
+    try:
+        create_closure(db, auth.user, body, client_ip(request))
+    except GijirokuError as exc:
+        return _error(request, auth, exc)
+    return _back(fiscal_year, "closed")
+
+
+@router.post("/reports/closures/{closure_id}/delete", response_class=HTMLResponse)
+def reopen_month_form(
+    request: Request,
+    closure_id: int,
+    auth: MaybeAuth,
+    db: SessionDep,
+    csrf_token: str = Form(default="", max_length=200),
+    fiscal_year: int | None = Form(default=None, ge=2000, le=2100),
+) -> Response:
+    if auth is None:
+        return login_redirect(request)
+    if not auth.can(Permission.manage) or not csrf_matches(auth.token, csrf_token):
+        return _forbidden(request, auth)
+    try:
+        remove_closure(db, auth.user, closure_id, client_ip(request))
+    except GijirokuError as exc:
+        return _error(request, auth, exc)
+    return _back(fiscal_year, "reopened")
+
+
+# --- survey ----------------------------------------------------------------------------------
+
+
+def _survey_page(request: Request, auth: PageAuth, db: Any, meeting: Any, *, status_code: int = 200,
+                 error: str = "", saved: bool = False, form: dict[str, Any] | None = None) -> HTMLResponse:
+    status = survey_status(db, meeting, auth.user)
+    s = status.survey
+    values = form or (
+        {
+            "satisfaction": s.satisfaction,
+            "continued_use": s.continued_use,
+            "estimated_minutes": f"{s.estimated_minutes:g}",
+            "review_minutes": f"{s.review_minutes:g}",
+            "comment": s.comment,
+        }
+        if s
+        else {"satisfaction": "", "continued_use": "", "estimated_minutes": "", "review_minutes": "0", "comment": ""}
+    )
+    return render(
+        request,
+        "reports/survey.html",
+        auth,
+        status_code=status_code,
+        active="meetings",
+        meeting=meeting,
+        status=status,
+        values=values,
+        satisfaction_choices=[(k.value, v) for k, v in SATISFACTION_LABELS.items()],
+        continued_use_choices=[(k.value, v) for k, v in CONTINUED_USE_LABELS.items()],
+        editing_minutes=status.editing_seconds / 60,
+        processing_minutes=None if status.processing is None or status.processing.seconds is None
+        else status.processing.seconds / 60,
+        error=error,
+        saved=saved,
+    )
+
+
+@router.get("/meetings/{meeting_id}/survey", response_class=HTMLResponse)
+def survey_page(request: Request, meeting_id: int, auth: MaybeAuth, db: SessionDep, saved: int = 0) -> Response:
+    if auth is None:
+        return login_redirect(request)
+    try:
+        meeting = meeting_for_user(db, auth.user, meeting_id)
+    except GijirokuError as exc:
+        return _error(request, auth, exc)
+    return _survey_page(request, auth, db, meeting, saved=bool(saved))
+
+
+@router.post("/meetings/{meeting_id}/survey", response_class=HTMLResponse)
+def survey_submit(
+    request: Request,
+    meeting_id: int,
+    auth: MaybeAuth,
+    db: SessionDep,
+    satisfaction: str = Form(default="", max_length=32),
+    continued_use: str = Form(default="", max_length=32),
+    estimated_minutes: str = Form(default="", max_length=20),
+    review_minutes: str = Form(default="0", max_length=20),
+    comment: str = Form(default="", max_length=4000),
+    csrf_token: str = Form(default="", max_length=200),
+) -> Response:
+    """The form posts here (works without JS); success redirects back (PRG)."""
+    if auth is None:
+        return login_redirect(request)
+    try:
+        meeting = meeting_for_user(db, auth.user, meeting_id)
+    except GijirokuError as exc:
+        return _error(request, auth, exc)
+    form = {"satisfaction": satisfaction, "continued_use": continued_use, "estimated_minutes": estimated_minutes,
+            "review_minutes": review_minutes, "comment": comment}
+    if not csrf_matches(auth.token, csrf_token):
+        return _survey_page(request, auth, db, meeting, status_code=403, form=form,
+                            error="セッションの確認に失敗しました。ページを再読み込みしてからやり直してください。")
+    try:
+        body = SurveyIn(satisfaction=satisfaction, continued_use=continued_use,
+                        estimated_minutes=estimated_minutes, review_minutes=review_minutes or 0, comment=comment)
+    except ValidationError:
+        return _survey_page(request, auth, db, meeting, status_code=422, form=form,
+                            error="満足度・継続利用の意向・見込み時間（0分以上）を入力してください。")
+    try:
+        save_survey(db, meeting, auth.user, SurveyAnswers(body.satisfaction, body.continued_use,
+                                                          body.estimated_minutes, body.review_minutes,
+                                                          body.comment.strip()))
+    except GijirokuError as exc:
+        db.rollback()
+        return _survey_page(request, auth, db, meeting, status_code=exc.status, form=form, error=exc.ja)
+    record(db, auth.user, "survey_saved", meeting=meeting, ip=client_ip(request))
+    db.commit()
+    return RedirectResponse(f"/meetings/{meeting.id}/survey?saved=1", status_code=303)
