@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from models.draft.fillers import remove_fillers
 from models.draft.numerals import kanji_numbers_to_arabic
+from models.draft.orthography import kana_auxiliaries
 from models.draft.punctuation import tidy_punctuation
 from models.draft.repeats import remove_repeats
 from models.draft.spacing import collapse_whitespace, normalize_width, remove_japanese_spaces
@@ -17,10 +18,10 @@ from models.draft.vocabulary import Vocabulary
 
 
 def clean_text(text: str, vocabulary: Vocabulary | None = None) -> str:
-    """Remove fillers, stutters and repeated words; fix spacing, vocabulary and numerals."""
+    """Remove fillers, stutters and repeated words; fix spacing, 公用文 kana, vocabulary, numerals."""
     text = collapse_whitespace(normalize_width(text))
     text = remove_repeats(remove_fillers(text))
-    text = remove_japanese_spaces(text)
+    text = kana_auxiliaries(remove_japanese_spaces(text))
     protected: list[str] = []
     if vocabulary is not None:
         text = vocabulary.apply(text)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from models.draft.orthography import kana_auxiliaries
+
 # Full-width ASCII letters and digits → half-width. Full-width punctuation （）、。「」 is left alone:
 # it is the correct form in Japanese text.
 _WIDTH = str.maketrans(
@@ -68,5 +70,6 @@ def restore_filler_spelling(text: str) -> str:
 
 
 def verbatim_text(text: str) -> str:
-    """The 素起こし: Whisper's words, with spacing, digit width and the romanised filler normalised."""
-    return remove_japanese_spaces(restore_filler_spelling(collapse_whitespace(normalize_width(text))))
+    """The 素起こし: Whisper's words, with spacing, digit width, filler spelling and 公用文 kana
+    for auxiliaries normalised (spelling only: nothing said is removed)."""
+    return kana_auxiliaries(remove_japanese_spaces(restore_filler_spelling(collapse_whitespace(normalize_width(text)))))

@@ -65,3 +65,10 @@ def test_static_files_are_served_locally(client: TestClient) -> None:
     assert client.get("/static/css/app.css").status_code == 200
     r = client.get("/static/js/editor/main.js")
     assert r.status_code == 200 and "javascript" in r.headers["content-type"]
+
+
+def test_meeting_page_links_to_the_survey(client: TestClient, auth) -> None:
+    meeting_id = upload(client, auth("staff_a")).json()["meeting"]["id"]
+    _login(client, "staff_a")
+    r = client.get(f"/meetings/{meeting_id}")
+    assert r.status_code == 200 and f'href="/meetings/{meeting_id}/survey"' in r.text
