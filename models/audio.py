@@ -49,7 +49,7 @@ def _riff_truncated(path: Path) -> bool:
                 return True  # no data chunk before the end of the file
             name, length = chunk[:4], int.from_bytes(chunk[4:], "little")
             if name == b"data":
-                return length != 0xFFFFFFFF and f.tell() + length > size
+                return length not in (0, 0xFFFFFFFF) and f.tell() + length > size  # 0/FFFFFFFF: never patched
             f.seek(length + (length & 1), 1)
 
 

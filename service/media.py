@@ -10,7 +10,6 @@ from models.audio import AudioProbe, probe_audio
 from models.errors import GijirokuError
 
 _TRUNCATION_TOLERANCE = 0.9  # same rule as models.audio.decode_audio
-_RIFF_UNKNOWN_SIZES = (0, 0xFFFFFFFF)  # streaming writers that never patched the header
 
 
 def _truncated() -> GijirokuError:
@@ -20,16 +19,6 @@ def _truncated() -> GijirokuError:
         "The audio file is truncated; copy the recording again and re-upload.",
         status=422,
     )
-
-
-def _riff_truncated(path: Path, size: int) -> bool:
-    """WAV: the RIFF header states the file's length; fewer bytes on disk means it was cut off."""
-    with path.open("rb") as f:
-        head = f.read(12)
-    if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
-        return False
-    declared = int.from_bytes(head[4:8], "little")
-    return declared not in _RIFF_UNKNOWN_SIZES and declared + 8 > size
 
 
 def _demuxed_duration(path: Path) -> float:
@@ -50,9 +39,7 @@ def _demuxed_duration(path: Path) -> float:
 
 def inspect_upload(path: Path) -> tuple[AudioProbe, float]:
     """Probe by content (not name), refuse truncated files, return the probe and real duration."""
-    probe = probe_audio(path)
-    if _riff_truncated(path, path.stat().st_size):
-        raise _truncated()
+    probe = probe_audio(path)  # also refuses a WAV shorter than its RIFF header says
     duration = _demuxed_duration(path)
     if probe.duration and probe.duration > 1.0 and duration < probe.duration * _TRUNCATION_TOLERANCE:
         raise _truncated()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -30,10 +31,28 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--vocab", type=Path, help="vocabulary file (CSV/TSV/JSON: canonical form, variants)")
     p.add_argument("--model", type=Path, help="CTranslate2 Whisper directory (default: embedded base)")
     p.add_argument("--language", help="ja (default), en, ... or auto")
-    p.add_argument("--title", help="meeting title printed on the minutes")
+    p.add_argument("--title", help="meeting title printed on the minutes (名称)")
+    p.add_argument("--date", type=_date, help="meeting date YYYY-MM-DD (日時, printed in 和暦)")
+    p.add_argument("--time", help="start time as written, e.g. 10:00")
+    p.add_argument("--place", default="", help="場所")
+    p.add_argument("--attendees", default="", help="出席者, separated by 、 or commas")
+    p.add_argument("--agenda", action="append", default=[], help="議題 (repeat for several)")
     p.add_argument("--verbatim", action="store_true", help="export verbatim text (素起こし) instead of cleaned")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
+
+
+def _date(value: str):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"日付は YYYY-MM-DD で指定してください / use YYYY-MM-DD: {value}") from exc
+
+
+def _split_names(value: str) -> list[str]:
+    return [n.strip() for n in re.split(r"[、,，]", value) if n.strip()]
 
 
 def _formats_and_base(args: argparse.Namespace) -> tuple[list[str], Path]:
@@ -98,7 +117,15 @@ def run(args: argparse.Namespace) -> int:
     )
     bar = _Bar(enabled=not args.quiet)
     try:
-        minutes = Pipeline(options).run(args.input, meeting=MeetingInfo(title=args.title or "会議録"), progress=bar)
+        meeting = MeetingInfo(
+            title=args.title or "会議録",
+            date=args.date,
+            start_time=args.time,
+            place=args.place,
+            attendees=_split_names(args.attendees),
+            agenda=list(args.agenda),
+        )
+        minutes = Pipeline(options).run(args.input, meeting=meeting, progress=bar)
     finally:
         bar.close()
     for warning in minutes.warnings:

@@ -18,15 +18,20 @@ FIXTURES = Path(__file__).parents[1] / "fixtures"
 def test_transcribe_writes_every_requested_format(tmp_path: Path, capsys) -> None:
     out = tmp_path / "out" / "minutes.docx"
     code = main(["transcribe", str(FIXTURES / "ja_short.wav"), "-o", str(out), "--format", "docx,json,srt,vtt,txt",
-                 "--title", "テスト会議", "--speakers", "1"])
+                 "--title", "テスト会議", "--speakers", "1", "--date", "2024-11-22", "--time", "10:00",
+                 "--place", "第1委員会室", "--attendees", "山田、佐藤", "--agenda", "補正予算について"])
     assert code == 0
     names = sorted(p.name for p in out.parent.iterdir())
     assert names == ["minutes.docx", "minutes.json", "minutes.srt", "minutes.txt", "minutes.vtt"]
     data = json.loads((out.parent / "minutes.json").read_text(encoding="utf-8"))
-    assert data["meeting"]["title"] == "テスト会議"
+    assert data["meeting"] == {"title": "テスト会議", "date": "2024-11-22", "start_time": "10:00",
+                               "place": "第1委員会室", "attendees": ["山田", "佐藤"], "agenda": ["補正予算について"]}
     assert data["turns"] and {"speaker", "start", "end", "text", "clean_text", "words"} <= set(data["turns"][0])
-    paragraphs = [p.text for p in docx.Document(str(out)).paragraphs]
+    document = docx.Document(str(out))
+    paragraphs = [p.text for p in document.paragraphs]
     assert any(p.startswith("○話者1") for p in paragraphs)
+    header = " ".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+    assert "令和6年11月22日（金）" in header and "第1委員会室" in header
     assert (out.parent / "minutes.vtt").read_text(encoding="utf-8").startswith("WEBVTT")
     assert "文字起こし" in capsys.readouterr().err  # the progress bar names the stage
 
