@@ -37,6 +37,16 @@ log = logging.getLogger(__name__)
 STAGES = ("decode", "diarize", "transcribe", "attribute", "draft")
 Progress = Callable[[str, float], None]
 
+# Share of a run's wall time per stage (docs/benchmarks.md, 2-core CPU), so progress bars move
+# evenly instead of sitting at "transcribe 20 %" for most of the run.
+STAGE_SHARE = {"decode": 0.01, "diarize": 0.07, "transcribe": 0.90, "attribute": 0.01, "draft": 0.01}
+
+
+def overall_fraction(stage: str, fraction: float) -> float:
+    """Progress of the whole run (0..1) from the current stage and its own fraction."""
+    done = sum(STAGE_SHARE[s] for s in STAGES[: STAGES.index(stage)])
+    return min(1.0, done + STAGE_SHARE[stage] * min(max(fraction, 0.0), 1.0))
+
 
 @dataclass
 class PipelineOptions:
@@ -190,7 +200,7 @@ class Pipeline:
         retry = [Clip(max(0.0, s.start - pad), min(duration, s.end + pad), s.speaker)
                  for s in uncovered_segments(segments, clip_words)]
         if retry:
-            recovered, _ = transcriber.transcribe(audio, retry)
+            recovered, _ = transcriber.transcribe(audio, retry, language=language)
             clip_words += [cw for cw in recovered if cw.words]
         del audio
         report("transcribe", 1.0)

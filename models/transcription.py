@@ -167,16 +167,24 @@ class Transcriber:
         audio: np.ndarray,
         clips: Sequence[Clip],
         progress: Callable[[float], None] | None = None,
+        language: str | None = None,
     ) -> tuple[list[ClipWords], str]:
-        """Decode every clip; returns the words per clip (absolute times) and the language used."""
+        """Decode every clip; returns the words per clip (absolute times, input order) and the
+        language used (``language`` skips detection when the caller already knows it).
+
+        Clips are batched shortest first: a batch of similar lengths wastes no decoding steps on
+        finished short clips while the long one is still running.
+        """
         opts = self.options
-        language = opts.language if opts.language != "auto" else self.detect_language(audio)
+        if language is None:
+            language = opts.language if opts.language != "auto" else self.detect_language(audio)
         prompt = opts.prompt if language == "ja" else None
-        results: list[ClipWords] = []
+        words: dict[int, list[Word]] = {}
         batch = max(1, opts.batch_size)
-        total = max(1, len(clips))
-        for first in range(0, len(clips), batch):
-            group = list(clips[first : first + batch])
+        order = sorted(range(len(clips)), key=lambda i: clips[i].end - clips[i].start)
+        for first in range(0, len(order), batch):
+            indexes = order[first : first + batch]
+            group = [clips[i] for i in indexes]
             segments, _ = self._batched.transcribe(
                 audio,
                 language=language,
@@ -190,21 +198,21 @@ class Transcriber:
                 word_timestamps=True,
                 without_timestamps=True,
             )
-            per_clip: dict[int, list[Word]] = {i: [] for i in range(len(group))}
+            for i in indexes:
+                words[i] = []
             for seg in segments:
                 if _is_hallucination(seg.text, language, seg.no_speech_prob, seg.avg_logprob,
                                      seg.compression_ratio, opts):
                     continue
-                index = _clip_index(group, seg.start, seg.end)
-                per_clip[index].extend(
+                index = indexes[_clip_index(group, seg.start, seg.end)]
+                words[index].extend(
                     Word(round(w.start, 3), round(w.end, 3), w.word, round(w.probability, 4))
                     for w in (seg.words or [])
                     if w.word.strip()
                 )
-            results.extend(ClipWords(clip, per_clip[i]) for i, clip in enumerate(group))
             if progress:
-                progress(min(1.0, (first + len(group)) / total))
-        return results, language
+                progress(min(1.0, (first + len(group)) / max(1, len(clips))))
+        return [ClipWords(clip, words[i]) for i, clip in enumerate(clips)], language
 
 
 def _clip_index(group: Sequence[Clip], start: float, end: float) -> int:

@@ -16,8 +16,6 @@ STAGE_LABELS = {
     "attribute": "話者の割り当て",
     "draft": "会議録案の作成",
 }
-# Share of the whole run each stage usually takes, so the bar moves evenly (measured on 2 cores).
-_WEIGHTS = {"decode": 0.02, "diarize": 0.13, "transcribe": 0.83, "attribute": 0.01, "draft": 0.01}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -86,8 +84,9 @@ class _Bar:
         self._done = 0.0
 
     def __call__(self, stage: str, fraction: float) -> None:
-        before = sum(w for s, w in _WEIGHTS.items() if list(_WEIGHTS).index(s) < list(_WEIGHTS).index(stage))
-        position = 100 * (before + _WEIGHTS[stage] * min(1.0, max(0.0, fraction)))
+        from models.pipeline import overall_fraction
+
+        position = 100 * overall_fraction(stage, fraction)
         self._bar.set_description_str(f"{STAGE_LABELS[stage]} ({stage})")
         self._bar.update(max(0.0, position - self._done))
         self._done = max(self._done, position)

@@ -18,6 +18,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.errors import GijirokuError
+from models.pipeline import overall_fraction
 from models.types import MeetingInfo
 from service.config import Settings
 from service.db.base import utcnow
@@ -27,8 +28,6 @@ from service.storage import audio_file
 
 log = logging.getLogger(__name__)
 
-# Share of the overall percentage each pipeline stage accounts for (transcription dominates).
-STAGE_WEIGHTS = {"decode": 5.0, "diarize": 20.0, "transcribe": 60.0, "attribute": 5.0, "draft": 10.0}
 _PROGRESS_INTERVAL_S = 1.0
 GENERIC_FAILURE = GijirokuError(
     "internal_error",
@@ -43,12 +42,7 @@ class JobAborted(Exception):
 
 
 def stage_percent(stage: str, fraction: float) -> float:
-    done = 0.0
-    for name, weight in STAGE_WEIGHTS.items():
-        if name == stage:
-            return round(done + weight * min(max(fraction, 0.0), 1.0), 1)
-        done += weight
-    return done
+    return round(100 * overall_fraction(stage, fraction), 1)
 
 
 class ProgressReporter:
