@@ -124,8 +124,8 @@ def uncovered_segments(
     for seg in segments:
         if seg.end - seg.start < min_duration_s:
             continue
-        i = bisect.bisect_left(starts, seg.end)
-        touched = any(b > seg.start for _, b in spans[max(0, i - 50) : i])
+        i = bisect.bisect_left(starts, seg.end)  # words starting before the segment ends ...
+        touched = any(b > seg.start for _, b in spans[max(0, i - 50) : i])  # ... the last 50 suffice: words are short
         if not touched:
             missing.append(seg)
     return missing

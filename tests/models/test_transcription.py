@@ -42,3 +42,15 @@ def test_hallucination_guard() -> None:
     assert _is_hallucination("はい", "ja", no_speech_prob=0.9, avg_logprob=-1.5, compression_ratio=1.0, options=opts)
     assert _is_hallucination("はいはいはいはい" * 10, "ja", no_speech_prob=0.1, avg_logprob=-0.2,
                              compression_ratio=5.0, options=opts)
+
+
+def test_speech_no_word_touches_is_found_for_a_second_decoding() -> None:
+    from models.transcription import ClipWords, uncovered_segments
+    from models.types import Word
+
+    segs = [SpeakerSegment(0.0, 3.0, "A"), SpeakerSegment(3.5, 4.6, "B"), SpeakerSegment(5.0, 5.3, "A"),
+            SpeakerSegment(6.0, 8.0, "A")]
+    words = [ClipWords(Clip(0.0, 3.2, "A"), [Word(0.1, 0.6, "ただいま", 0.9), Word(0.6, 1.0, "から", 0.9)]),
+             ClipWords(Clip(5.8, 8.0, "A"), [Word(5.9, 6.2, "以上", 0.9)])]
+    # B's 1.1 s turn came back empty; A's 0.3 s blip is too short to retry
+    assert uncovered_segments(segs, words) == [SpeakerSegment(3.5, 4.6, "B")]
