@@ -151,11 +151,18 @@ turnsNode.addEventListener("focusout", (e) => {
   player.reset();
 });
 
-document.addEventListener("selectionchange", () => {
+// The caret inside a turn's text right now, or null.
+function currentCaret() {
   const sel = window.getSelection();
   const node = sel && sel.anchorNode && (sel.anchorNode.nodeType === 1 ? sel.anchorNode : sel.anchorNode.parentElement);
   const text = node && node.closest && node.closest(".turn-text");
-  if (text) lastCaret = { index: indexOf(text), offset: caretOffset(text) };
+  return text ? { index: indexOf(text), offset: caretOffset(text) } : null;
+}
+
+// Remembered because clicking a toolbar button can move the selection out of the text.
+document.addEventListener("selectionchange", () => {
+  const caret = currentCaret();
+  if (caret) lastCaret = caret;
 });
 
 turnsNode.addEventListener("click", (e) => {
@@ -187,9 +194,14 @@ turnsNode.addEventListener("change", (e) => {
   }
 });
 
-function split(index = lastCaret && lastCaret.index) {
+function split(index) {
+  // selectionchange is dispatched asynchronously, so a shortcut pressed right after the caret
+  // moved must read the live selection rather than the remembered one.
+  const live = currentCaret();
+  const caret = live && (index === undefined || live.index === index) ? live : lastCaret;
+  if (index === undefined) index = caret ? caret.index : null;
   if (!canEdit || index === null || index === undefined) return;
-  const offset = lastCaret && lastCaret.index === index ? lastCaret.offset : null;
+  const offset = caret && caret.index === index ? caret.offset : null;
   if (offset === null || !splitTurn(store.minutes, index, field, offset)) {
     toast("分割したい位置の文中にカーソルを置いてから「分割」を押してください。");
     return;
