@@ -15,7 +15,7 @@ from models.errors import GijirokuError
 from models.types import SAMPLE_RATE
 
 # A decoded length this far below the container's declared duration means the file was cut off.
-_TRUNCATION_TOLERANCE = 0.9
+TRUNCATION_TOLERANCE = 0.9
 _SILENCE_PEAK = 1e-3  # about -60 dBFS
 
 
@@ -145,7 +145,7 @@ def decode_audio(path: Path) -> np.ndarray:
     if audio.size == 0:
         raise _error("no_audio_data", "音声データがありません。", "The file contains no audio data.")
     decoded = len(audio) / SAMPLE_RATE
-    if probe.duration and probe.duration > 1.0 and decoded < probe.duration * _TRUNCATION_TOLERANCE:
+    if probe.duration and probe.duration > 1.0 and decoded < probe.duration * TRUNCATION_TOLERANCE:
         raise _error(
             "truncated",
             f"音声ファイルが途中で切れています（宣言 {probe.duration:.1f} 秒、実際 {decoded:.1f} 秒）。",

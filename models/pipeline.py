@@ -150,9 +150,10 @@ class Pipeline:
 
     def _draft(self, turns: list[Turn], vocabulary: Vocabulary | None) -> None:
         for turn in turns:
-            verbatim = verbatim_text(turn.text)
+            raw = turn.text  # Whisper's words as joined: its spaces still mark pauses for ケバ取り
+            verbatim = verbatim_text(raw)
             turn.text = vocabulary.apply(verbatim) if vocabulary else verbatim
-            turn.clean_text = clean_text(verbatim, vocabulary)
+            turn.clean_text = clean_text(raw, vocabulary)
 
     def run(
         self,

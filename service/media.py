@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from models.audio import AudioProbe, probe_audio
+from models.audio import TRUNCATION_TOLERANCE, AudioProbe, probe_audio
 from models.errors import GijirokuError
 
-_TRUNCATION_TOLERANCE = 0.9  # same rule as models.audio.decode_audio
 
 
 def _truncated() -> GijirokuError:
@@ -41,7 +40,7 @@ def inspect_upload(path: Path) -> tuple[AudioProbe, float]:
     """Probe by content (not name), refuse truncated files, return the probe and real duration."""
     probe = probe_audio(path)  # also refuses a WAV shorter than its RIFF header says
     duration = _demuxed_duration(path)
-    if probe.duration and probe.duration > 1.0 and duration < probe.duration * _TRUNCATION_TOLERANCE:
+    if probe.duration and probe.duration > 1.0 and duration < probe.duration * TRUNCATION_TOLERANCE:
         raise _truncated()
     if duration <= 0:
         raise GijirokuError("no_audio_data", "音声データがありません。", "The file contains no audio data.", status=422)

@@ -79,14 +79,15 @@ class _Bar:
     def __init__(self, enabled: bool) -> None:
         from tqdm import tqdm
 
+        from models.pipeline import overall_fraction
+
+        self._overall = overall_fraction
         self._bar = tqdm(total=100, unit="%", disable=not enabled, file=sys.stderr,
                          bar_format="{desc} {percentage:3.0f}%|{bar}| {elapsed}")
         self._done = 0.0
 
     def __call__(self, stage: str, fraction: float) -> None:
-        from models.pipeline import overall_fraction
-
-        position = 100 * overall_fraction(stage, fraction)
+        position = 100 * self._overall(stage, fraction)
         self._bar.set_description_str(f"{STAGE_LABELS[stage]} ({stage})")
         self._bar.update(max(0.0, position - self._done))
         self._done = max(self._done, position)

@@ -189,6 +189,15 @@ def reports_page(
     )
 
 
+def _refuse_closure_form(request: Request, auth: PageAuth | None, csrf_token: str) -> Response | None:
+    """Month closing is the admin's, and a form post must carry the session's CSRF token."""
+    if auth is None:
+        return login_redirect(request)
+    if not auth.can(Permission.manage) or not csrf_matches(auth.token, csrf_token):
+        return _forbidden(request, auth)
+    return None
+
+
 def _back(fiscal_year: int | None, notice: str) -> RedirectResponse:
     return RedirectResponse(f"/reports?{_query(fiscal_year=fiscal_year, closure=notice)}#closures", status_code=303)
 
@@ -203,10 +212,9 @@ def close_month_form(
     csrf_token: str = Form(default="", max_length=200),
     fiscal_year: int | None = Form(default=None, ge=2000, le=2100),
 ) -> Response:
-    if auth is None:
-        return login_redirect(request)
-    if not auth.can(Permission.manage) or not csrf_matches(auth.token, csrf_token):
-        return _forbidden(request, auth)
+    refused = _refuse_closure_form(request, auth, csrf_token)
+    if refused is not None:
+        return refused
     try:
         year_s, _, month_s = month.partition("-")
         body = ClosureIn(year=int(year_s), month=int(month_s), department_id=int(department_id) if department_id else None)
@@ -228,10 +236,9 @@ def reopen_month_form(
     csrf_token: str = Form(default="", max_length=200),
     fiscal_year: int | None = Form(default=None, ge=2000, le=2100),
 ) -> Response:
-    if auth is None:
-        return login_redirect(request)
-    if not auth.can(Permission.manage) or not csrf_matches(auth.token, csrf_token):
-        return _forbidden(request, auth)
+    refused = _refuse_closure_form(request, auth, csrf_token)
+    if refused is not None:
+        return refused
     try:
         remove_closure(db, auth.user, closure_id, client_ip(request))
     except GijirokuError as exc:
