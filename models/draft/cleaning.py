@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from models.draft.fillers import remove_fillers
 from models.draft.numerals import kanji_numbers_to_arabic
-from models.draft.orthography import kana_auxiliaries
+from models.draft.orthography import standard_spelling
 from models.draft.punctuation import tidy_punctuation
 from models.draft.repeats import remove_repeats
 from models.draft.spacing import collapse_whitespace, normalize_width, remove_japanese_spaces, restore_filler_spelling
@@ -21,7 +21,7 @@ def clean_text(text: str, vocabulary: Vocabulary | None = None) -> str:
     """Remove fillers, stutters and repeated words; fix spacing, 公用文 kana, vocabulary, numerals."""
     text = restore_filler_spelling(collapse_whitespace(normalize_width(text)))
     text = remove_repeats(remove_fillers(text))
-    text = kana_auxiliaries(remove_japanese_spaces(text))
+    text = standard_spelling(remove_japanese_spaces(text))
     protected: list[str] = []
     if vocabulary is not None:
         text = vocabulary.apply(text)

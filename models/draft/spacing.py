@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from models.draft.orthography import kana_auxiliaries
+from models.draft.orthography import standard_spelling
 
 # Full-width ASCII letters and digits → half-width. Full-width punctuation （）、。「」 is left alone:
 # it is the correct form in Japanese text.
@@ -54,8 +54,13 @@ def remove_japanese_spaces(text: str) -> str:
 
 # Whisper writes the filler えー as a lone Latin "A" inside Japanese speech (「ございます。Aまず」).
 # Only a capital A that starts a phrase (after 、。 a space or at the start) and runs straight into
-# hiragana or kanji is taken: A4, AI, Aランク and プランA stay as they are.
-_ROMANISED_FILLER = re.compile(r"(?:^|(?<=[、。\s]))Aー?(?=[\s、ぁ-ゖ一-龯])")
+# hiragana or kanji is taken: A4, AI, Aランク and プランA stay as they are. Before a number, only
+# when a counter follows it (「A142件」「A 3,600万円」): a sheet size or a grade (A4判, A3サイズ, A1)
+# never takes one.
+_COUNTERS = "件人名円台回校年月日時分割歳戸万億千百%％"
+_ROMANISED_FILLER = re.compile(
+    r"(?:^|(?<=[、。\s]))Aー?(?=[\s、ぁ-ゖ一-龯]|\s?[0-9][0-9,.]*(?:[" + _COUNTERS + r"]|か所|箇所|世帯))"
+)
 
 
 # ... and shortens it to a lone 「え」 before a pause or a content word (「え、通学距離」「え統合」).
@@ -63,13 +68,20 @@ _ROMANISED_FILLER = re.compile(r"(?:^|(?<=[、。\s]))Aー?(?=[\s、ぁ-ゖ一-�
 _SHORT_FILLER = re.compile(r"(?:^|(?<=[、。\s]))え(?=[\s、一-龯ァ-ヺ])")
 
 
+# ... and the drawn-out filler あのー as 「あの、」. The demonstrative あの always runs into its noun
+# (「あの件」), so a phrase-initial あの with a comma straight after it is the filler.
+_SHORT_ANO = re.compile(r"(?:^|(?<=[、。\s]))あの(?=、)")
+
+
 def restore_filler_spelling(text: str) -> str:
-    """Spell Whisper's renderings of the filler えー (「A」, a lone 「え」) the way 素起こし writes it,
-    so ケバ取り can find it and the verbatim text matches what was said."""
-    return _SHORT_FILLER.sub("えー", _ROMANISED_FILLER.sub("えー", text))
+    """Spell Whisper's renderings of the fillers えー (「A」, a lone 「え」) and あのー (「あの、」)
+    the way 素起こし writes them, so ケバ取り can find them and the verbatim text matches what was
+    said."""
+    text = _ROMANISED_FILLER.sub("えー", text)
+    return _SHORT_ANO.sub("あのー", _SHORT_FILLER.sub("えー", text))
 
 
 def verbatim_text(text: str) -> str:
     """The 素起こし: Whisper's words, with spacing, digit width, filler spelling and 公用文 kana
     for auxiliaries normalised (spelling only: nothing said is removed)."""
-    return kana_auxiliaries(remove_japanese_spaces(restore_filler_spelling(collapse_whitespace(normalize_width(text)))))
+    return standard_spelling(remove_japanese_spaces(restore_filler_spelling(collapse_whitespace(normalize_width(text)))))

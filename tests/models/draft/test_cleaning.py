@@ -86,9 +86,17 @@ def test_verbatim_text_only_normalises_spacing_and_digit_width() -> None:
         ("ええ、そうです", "ええ、そうです"),
         ("えっ、本当ですか", "えっ、本当ですか"),
         ("これはえんぴつ", "これはえんぴつ"),
+        ("修理件数は、A142件でございました", "修理件数は、えー142件でございました"),
+        ("予算に A 3,600万円を", "予算にえー3,600万円を"),
+        ("資料は、A4判で", "資料は、A4判で"),
+        ("会場は、A3サイズの", "会場は、A3サイズの"),
+        ("このため、あの、東小学校", "このため、あのー、東小学校"),
+        ("あの、現在の端末は", "あのー、現在の端末は"),
+        ("あの件については", "あの件については"),
+        ("このため、あの学校は", "このため、あの学校は"),
     ],
 )
-def test_romanised_filler_is_spelled_as_ee_only_at_a_phrase_start(whisper: str, verbatim: str) -> None:
+def test_whisper_filler_renderings_are_spelled_as_said_only_at_a_phrase_start(whisper: str, verbatim: str) -> None:
     assert verbatim_text(whisper) == verbatim
 
 
