@@ -7,7 +7,7 @@ from pyannote.database.util import load_rttm
 from pyannote.metrics.diarization import DiarizationErrorRate
 
 from models.audio import decode_audio
-from models.diarization.bundled import BundledDiarizer, window_starts
+from models.diarization.bundled import BundledConfig, BundledDiarizer, window_starts
 from models.types import SAMPLE_RATE
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "diarization"
@@ -54,3 +54,14 @@ def test_num_speakers_hint_is_obeyed(diarizer):
     audio = decode_audio(FIXTURES / "sample.wav")
     assert {s.speaker for s in diarizer.diarize(audio, num_speakers=1)} == {"SPEAKER_00"}
     assert len({s.speaker for s in diarizer.diarize(audio, num_speakers=3)}) == 3
+
+
+@pytest.mark.slow
+@pytest.mark.ci
+@pytest.mark.parametrize(("window_s", "hop_s"), [(1.5, 0.5), (1.25, 0.4), (1.5, 0.75)])
+def test_speaker_count_survives_denser_windows_on_a_short_recording(window_s, hop_s):
+    """With a fixed 4-neighbour graph, 1.5 s / 0.5 s and 1.25 s / 0.4 s windows split this 30 s
+    dialogue into six speakers; the graph's pruning is now chosen per recording."""
+    diarizer = BundledDiarizer(BundledConfig(window_s=window_s, hop_s=hop_s))
+    segments = diarizer.diarize(decode_audio(FIXTURES / "sample.wav"))
+    assert {s.speaker for s in segments} == {"SPEAKER_00", "SPEAKER_01"}
