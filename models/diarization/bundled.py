@@ -24,7 +24,7 @@ from models.vad import speech_regions
 @dataclass(frozen=True)
 class BundledConfig:
     # 1.25 s windows every 0.5 s (docs/benchmarks.md): short turns such as 「鈴木委員。」 get windows
-    # of their own, and noisy voices separate better than with 1.5 s / 0.75 s; 1.0 s merged voices.
+    # of their own, and five voices in noisy audio stay apart, which 1.5 s / 0.75 s did not manage.
     window_s: float = 1.25
     hop_s: float = 0.5
     max_cluster_points: int = 1500

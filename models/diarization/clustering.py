@@ -2,8 +2,9 @@
 
 Agglomerative clustering with a fixed cosine threshold was brittle across recordings (the right
 threshold moves with noise and voice similarity); the eigengap of a pruned, soft affinity graph
-adapts to each recording. The graph is built on a bounded subsample so memory stays O(n_max²)
-whatever the recording length; all windows are then assigned to the resulting centroids.
+adapts to each recording, and so does the graph's pruning (``auto_neighbours``). The graph is built
+on a bounded subsample so memory stays O(n_max²) whatever the recording length; all windows are then
+assigned to the resulting centroids.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Frame-level speaker decisions from window scores: Viterbi smoothing with a switch penalty.
 
 Windows are over a second long and overlap (1.25 s every 0.5 s by default), so a window-level
-argmax places speaker changes up to a window's length off and flickers on ambiguous windows. Spreading each window's similarity to every speaker
-over the frames it covers and decoding the best path with a cost per speaker change gives clean
-turns; the change cost is much lower across a pause, where meetings change speakers.
+argmax places speaker changes up to a window's length off and flickers on ambiguous windows.
+Spreading each window's similarity to every speaker over the frames it covers and decoding the best
+path with a cost per speaker change gives clean turns; the change cost is much lower across a
+pause, where meetings change speakers.
 """
 
 from __future__ import annotations
