@@ -24,6 +24,7 @@ from models.transcription import (
     Clip,
     Transcriber,
     TranscriptionOptions,
+    pack_clips,
     plan_clips,
     uncovered_segments,
 )
@@ -193,7 +194,7 @@ class Pipeline:
             prompt=options.prompt,
             hotwords=options.vocabulary.hotwords() if options.vocabulary and options.vocabulary_hints else None,
         )
-        clips: list[Clip] = plan_clips(segments, duration, transcription)
+        clips: list[Clip] = pack_clips(plan_clips(segments, duration, transcription), transcription.pack_s)
         transcriber = Transcriber(self.whisper, transcription)
         clip_words, language = transcriber.transcribe(audio, clips, stage("transcribe"))
         # Second chance for speech no word came back for (content loss is the worst error).

@@ -44,11 +44,12 @@ _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 @dataclass(frozen=True)
 class Clip:
-    """A stretch of audio decoded as one Whisper input; ``speaker`` is the diarizer's label."""
+    """A stretch of audio decoded as one Whisper input; ``speaker`` is the diarizer's label, or
+    None for turns of several speakers packed together (see ``pack_clips``)."""
 
     start: float
     end: float
-    speaker: str
+    speaker: str | None
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class TranscriptionOptions:
     hotwords: str | None = None
     max_clip_s: float = 28.0
     merge_gap_s: float = 1.0  # same-speaker segments closer than this share a clip
+    pack_s: float = 20.0  # consecutive clips share one Whisper window up to this span (0: never)
     pad_s: float = 0.2
     no_speech_threshold: float = 0.6
     log_prob_threshold: float = -1.0
@@ -108,6 +110,27 @@ def plan_clips(
             hi = min(hi, (end + pieces[i + 1][0]) / 2)
         clips.append(Clip(max(0.0, lo), min(duration, hi), speaker))
     return clips
+
+
+def pack_clips(clips: Sequence[Clip], pack_s: float) -> list[Clip]:
+    """Join consecutive clips, whoever speaks, while the joined span stays within ``pack_s``.
+
+    Every clip costs one pass of Whisper's encoder over a full 30 s window, however short the clip,
+    and on CPUs where CTranslate2 runs on oneDNN (AMD) the encoder is most of the time: a meeting of
+    short turns paid one window per 「鈴木委員。」. Packed, the turns also hear each other as context.
+    Their words get speakers from the diarizer's times (``attribution.word_speaker``). Clips that
+    overlap are never joined, so both voices of overlapping speech keep their own decoding.
+    Measured in docs/benchmarks.md.
+    """
+    packed: list[Clip] = []
+    for clip in clips:
+        last = packed[-1] if packed else None
+        if last is not None and last.end <= clip.start and clip.end - last.start <= pack_s:
+            speaker = last.speaker if last.speaker == clip.speaker else None
+            packed[-1] = Clip(last.start, clip.end, speaker)
+        else:
+            packed.append(clip)
+    return packed
 
 
 def uncovered_segments(

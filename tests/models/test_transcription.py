@@ -1,4 +1,4 @@
-from models.transcription import Clip, TranscriptionOptions, _is_hallucination, plan_clips
+from models.transcription import Clip, TranscriptionOptions, _is_hallucination, pack_clips, plan_clips
 from models.types import SpeakerSegment
 
 
@@ -54,3 +54,15 @@ def test_speech_no_word_touches_is_found_for_a_second_decoding() -> None:
              ClipWords(Clip(5.8, 8.0, "A"), [Word(5.9, 6.2, "以上", 0.9)])]
     # B's 1.1 s turn came back empty; A's 0.3 s blip is too short to retry
     assert uncovered_segments(segs, words) == [SpeakerSegment(3.5, 4.6, "B")]
+
+
+def test_consecutive_turns_are_packed_into_one_window_up_to_the_limit() -> None:
+    clips = [Clip(0.0, 4.0, "A"), Clip(4.0, 5.0, "B"), Clip(5.5, 12.0, "A"), Clip(12.0, 30.0, "B"), Clip(30.5, 33.0, "B")]
+    assert pack_clips(clips, 20.0) == [Clip(0.0, 12.0, None), Clip(12.0, 30.0, "B"), Clip(30.5, 33.0, "B")]
+    assert pack_clips(clips, 21.0)[1] == Clip(12.0, 33.0, "B")  # one speaker's clips stay that speaker's
+    assert pack_clips(clips, 0.0) == clips
+
+
+def test_overlapping_clips_are_never_packed() -> None:
+    clips = [Clip(0.0, 4.2, "A"), Clip(3.8, 8.0, "B")]
+    assert pack_clips(clips, 20.0) == clips

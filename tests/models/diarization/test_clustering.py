@@ -1,7 +1,7 @@
 import numpy as np
 
 from models.diarization.clustering import SpeakerCountHint, spectral_centroids
-from models.diarization.resegment import frames_to_segments, viterbi
+from models.diarization.resegment import absorb_blips, frames_to_segments, viterbi
 
 
 def _clusters(sizes: list[int], spread: float = 0.15, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -57,3 +57,16 @@ def test_segments_are_named_by_first_appearance_and_split_at_pauses():
         ("SPEAKER_01", 0.15, 0.25),
         ("SPEAKER_00", 0.25, 0.35),
     ]
+
+
+def test_a_short_run_between_two_runs_of_one_speaker_is_given_back():
+    speech = np.ones(60, dtype=bool)
+    speech[20:24] = speech[32:36] = False  # pauses around the filler
+    labels = np.zeros(60, dtype=np.int32)
+    labels[24:32] = 1  # 0.4 s "えー" of speaker 0 labelled 1
+    np.testing.assert_array_equal(absorb_blips(labels, speech, 10, 10), np.zeros(60))
+    labels[36:] = 2  # ... but between two different speakers it is a reply and stays
+    assert (absorb_blips(labels, speech, 10, 10)[24:32] == 1).all()
+    labels[36:] = 0
+    labels[20:40] = 1  # longer than max_frames: stays
+    assert (absorb_blips(labels, speech, 10, 10)[24:32] == 1).all()
