@@ -1,9 +1,10 @@
-"""Speech → timed words with faster-whisper, one clip per diarized speaker turn.
+"""Speech → timed words with faster-whisper, clips cut at diarized speaker turns.
 
-Why per turn rather than one ``WhisperModel.transcribe`` over the whole file:
-- Each clip holds one speaker, so a misrecognition never conditions the next speaker's text
+Why clips rather than one ``WhisperModel.transcribe`` over the whole file:
+- A clip starts at a speaker turn, so a misrecognition never conditions the rest of the meeting
   (``condition_on_previous_text`` is off) and the domain prompt applies to every clip, not just the
-  first 30 s window (sequential mode with a prompt on long audio dropped ~20 s of speech).
+  first 30 s window (sequential mode with a prompt on long audio dropped ~20 s of speech). Short
+  consecutive turns share a clip (``pack_clips``): fewer encoder passes, more context.
 - Clips are decoded in batches (``BatchedInferencePipeline`` with our own ``clip_timestamps``), which
   is where the speed over the sequential baseline comes from. Its default VAD chunking dropped whole
   turns, so clip boundaries always come from diarization/VAD here, capped at ``max_clip_s``.
