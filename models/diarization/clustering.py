@@ -66,10 +66,14 @@ def laplacian_spectrum(aff: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.linalg.eigh(laplacian(aff))
 
 
+def eigengaps(eigenvalues: np.ndarray, low: int, high: int) -> np.ndarray:
+    """The jumps of the ascending spectrum after the k-th eigenvalue, for k = low .. high."""
+    return np.diff(eigenvalues[: high + 1])[low - 1 : high]
+
+
 def eigengap_count(eigenvalues: np.ndarray, low: int, high: int) -> int:
     """The k in [low, high] after which the Laplacian spectrum jumps the most."""
-    gaps = np.diff(eigenvalues[: high + 1])
-    return int(low + np.argmax(gaps[low - 1 : high]))
+    return int(low + np.argmax(eigengaps(eigenvalues, low, high)))
 
 
 def auto_neighbours(sample: np.ndarray, low: int, high: int, smallest: int, candidates: int = 8) -> int:
@@ -85,7 +89,7 @@ def auto_neighbours(sample: np.ndarray, low: int, high: int, smallest: int, cand
     best, best_ratio = smallest, np.inf
     for p in np.unique(np.geomspace(smallest, largest, candidates).astype(int)):
         values = np.linalg.eigvalsh(laplacian(soft_affinity(sample, int(p))))
-        gap = float(np.max(np.diff(values[: high + 1])[low - 1 : high]))
+        gap = float(np.max(eigengaps(values, low, high)))
         ratio = p / max(gap, 1e-9)
         if ratio < best_ratio:
             best, best_ratio = int(p), ratio
