@@ -7,6 +7,7 @@ Subcommands keep scoring separate from benchmarking (speed/memory), which has di
     python -m evaluation bench CORPUS_DIR [--variant clean|noisy|all] [--long MINUTES ...]
                                           [--no-baseline] [--baseline-long] [--format md|json]
                                           [--out FILE] [--json-out FILE] [--model DIR] [--device …]
+    python -m evaluation fuzz CORPUS_DIR [--cuts N] [--seed S] [--min-s 0.5] [--max-s 60]
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from evaluation.bench import add_bench_commands, bench_command, bench_one_command
 from evaluation.corpus import load_corpus
+from evaluation.fuzz import add_fuzz_command, fuzz_command
 from evaluation.report import FORMATS, render
 from evaluation.score import (
     VARIANTS,
@@ -42,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
         "instead of running the pipeline",
     )
     add_bench_commands(commands)
+    add_fuzz_command(commands)
     return parser
 
 
@@ -67,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
             return bench_command(args, argv)
         if args.command == "bench-one":
             return bench_one_command(args)
+        if args.command == "fuzz":
+            return fuzz_command(args)
         sys.stdout.write(_score(args))
     except GijirokuError as exc:
         print(f"error [{exc.code}]: {exc.message}", file=sys.stderr)

@@ -197,18 +197,19 @@ class PipelineMeasurement:
 
 def measure_pipeline(pipeline, audio_path: Path, sampler: RssSampler) -> PipelineMeasurement:
     """Run the pipeline and the export under ``sampler``; stage seconds come from
-    ``Pipeline.timer`` and stage labels from its progress callback."""
+    ``Pipeline.run_timed`` and stage labels from its progress callback."""
     from exporters import render
 
     started = time.perf_counter()
-    minutes = pipeline.run(audio_path, progress=lambda stage, _fraction: sampler.mark(stage))
+    run = pipeline.run_timed(audio_path, progress=lambda stage, _fraction: sampler.mark(stage))
+    minutes = run.minutes
     sampler.mark("export")
     export_started = time.perf_counter()
     for fmt in ("docx", "json"):
         render(minutes, fmt)
     ended = time.perf_counter()
     sampler.mark("idle")
-    seconds = dict(pipeline.timer.seconds, export=ended - export_started)
+    seconds = dict(run.stage_seconds, export=ended - export_started)
     stages = {name: StageStats(wall, sampler.peak(name)) for name, wall in seconds.items()}
     return PipelineMeasurement(minutes, stages, ended - started, sampler.peak(*seconds))
 

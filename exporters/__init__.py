@@ -18,6 +18,7 @@ from exporters.json_export import render_json
 from exporters.subtitles import render_srt, render_vtt
 from exporters.text import render_text
 from models.errors import GijirokuError
+from models.safe_text import scrubbed
 from models.types import Minutes
 
 FORMATS = ("docx", "txt", "srt", "vtt", "json")
@@ -42,8 +43,13 @@ def _check_format(fmt: str) -> str:
 
 
 def render(minutes: Minutes, fmt: str, *, clean: bool = True) -> bytes:
-    """One format's file content; ``clean`` picks the ケバ取り text (default) or the verbatim text."""
-    return _RENDERERS[_check_format(fmt)](minutes, clean)
+    """One format's file content; ``clean`` picks the ケバ取り text (default) or the verbatim text.
+
+    Characters no format can hold (a lone surrogate cannot be UTF-8, XML refuses control
+    characters) become U+FFFD first, so text stored before requests were checked, or odd model
+    output, still exports instead of failing."""
+    printable = Minutes.from_dict(scrubbed(minutes.to_dict()))
+    return _RENDERERS[_check_format(fmt)](printable, clean)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

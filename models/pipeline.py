@@ -1,12 +1,15 @@
 """The whole pipeline: decode → diarize → transcribe → attribute → draft, as one reusable object.
 
 A ``Pipeline`` owns the heavy models (Whisper, speaker encoder) and loads each on first use, so a
-worker builds one and reuses it for every job; importing this module loads nothing.
+worker builds one and reuses it for every job; importing this module loads nothing. Worker threads
+share one ``Pipeline``: each model is loaded once under a lock, and everything a run produces
+(minutes, stage timings) is returned, never kept on the object.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -26,7 +29,7 @@ from models.transcription import (
     TranscriptionOptions,
     pack_clips,
     plan_clips,
-    uncovered_segments,
+    retry_clips,
 )
 from models.types import SAMPLE_RATE, MeetingInfo, Minutes, Speaker, SpeakerSegment, Turn
 
@@ -86,45 +89,52 @@ class PipelineOptions:
         return replace(base, **{k: v for k, v in overrides.items() if v is not None})
 
 
-@dataclass
-class StageTimer:
-    """Wall seconds per stage of the last run (the benchmark reads it)."""
+@dataclass(frozen=True)
+class PipelineRun:
+    """One run's result: the minutes and the wall seconds per stage (the benchmark reads them)."""
 
-    seconds: dict[str, float] = field(default_factory=dict)
+    minutes: Minutes
+    stage_seconds: dict[str, float]
 
 
 class Pipeline:
-    def __init__(self, options: PipelineOptions | None = None) -> None:
+    """``whisper`` / ``diarizer``: already loaded models (tests pass fakes); None loads them from
+    ``options`` on first use."""
+
+    def __init__(self, options: PipelineOptions | None = None, whisper: Any = None, diarizer: Any = None) -> None:
         self.options = options or PipelineOptions()
-        self._whisper = None
-        self._diarizer = None
-        self.timer = StageTimer()
+        self._whisper = whisper
+        self._diarizer = diarizer
+        self._whisper_lock = threading.Lock()
+        self._diarizer_lock = threading.Lock()
 
     # --- models, loaded once ------------------------------------------------------------------
     @property
     def whisper(self):
-        if self._whisper is None:
-            from models.asr_model import load_whisper
+        with self._whisper_lock:  # two jobs starting together must not load it twice
+            if self._whisper is None:
+                from models.asr_model import load_whisper
 
-            o = self.options
-            self._whisper = load_whisper(o.model_path, o.model_cache_dir, o.device, o.compute_type, o.cpu_threads)
-        return self._whisper
+                o = self.options
+                self._whisper = load_whisper(o.model_path, o.model_cache_dir, o.device, o.compute_type, o.cpu_threads)
+            return self._whisper
 
     @property
     def diarizer(self):
-        if self._diarizer is None:
-            from models.diarization import load_diarizer
+        with self._diarizer_lock:
+            if self._diarizer is None:
+                from models.diarization import load_diarizer
 
-            from models.asr_model import choose_device
+                from models.asr_model import choose_device
 
-            o = self.options
-            self._diarizer = load_diarizer(
-                o.diarizer,
-                o.pyannote_dir,
-                segmentation_step=o.pyannote_segmentation_step,
-                device=choose_device(o.device).device,
-            )
-        return self._diarizer
+                o = self.options
+                self._diarizer = load_diarizer(
+                    o.diarizer,
+                    o.pyannote_dir,
+                    segmentation_step=o.pyannote_segmentation_step,
+                    device=choose_device(o.device).device,
+                )
+            return self._diarizer
 
     # --- stages ---------------------------------------------------------------------------------
     def _diarize(self, audio: np.ndarray, options: PipelineOptions, warnings: list[str],
@@ -164,25 +174,40 @@ class Pipeline:
         **overrides: Any,
     ) -> Minutes:
         """Process one recording; ``overrides`` replace ``PipelineOptions`` fields for this run only."""
+        return self.run_timed(audio_path, meeting, progress, **overrides).minutes
+
+    def run_timed(
+        self,
+        audio_path: Path,
+        meeting: MeetingInfo | None = None,
+        progress: Progress | None = None,
+        **overrides: Any,
+    ) -> PipelineRun:
+        """``run``, also returning the wall seconds of each stage of this run."""
         options = replace(self.options, **{k: v for k, v in overrides.items() if v is not None})
         report: Progress = progress or (lambda stage, fraction: None)
         warnings: list[str] = []
-        self.timer = StageTimer()
+        seconds: dict[str, float] = {}
 
         def stage(name: str) -> Callable[[float], None]:
             return lambda fraction: report(name, fraction)
+
+        def lap(name: str, started: float) -> float:
+            now = time.perf_counter()
+            seconds[name] = now - started
+            return now
 
         t = time.perf_counter()
         report("decode", 0.0)
         audio = decode_audio(Path(audio_path))
         duration = len(audio) / SAMPLE_RATE
         report("decode", 1.0)
-        t = self._lap("decode", t)
+        t = lap("decode", t)
 
         report("diarize", 0.0)
         segments = self._diarize(audio, options, warnings, stage("diarize"))
         report("diarize", 1.0)
-        t = self._lap("diarize", t)
+        t = lap("diarize", t)
         if not segments:
             raise GijirokuError("no_speech", "音声から発言を検出できませんでした。", "No speech was found in the recording.", status=422)
 
@@ -198,20 +223,18 @@ class Pipeline:
         transcriber = Transcriber(self.whisper, transcription)
         clip_words, language = transcriber.transcribe(audio, clips, stage("transcribe"))
         # Second chance for speech no word came back for (content loss is the worst error).
-        pad = transcription.pad_s
-        retry = [Clip(max(0.0, s.start - pad), min(duration, s.end + pad), s.speaker)
-                 for s in uncovered_segments(segments, clip_words)]
+        retry = retry_clips(segments, clip_words, duration, transcription)
         if retry:
             recovered, _ = transcriber.transcribe(audio, retry, language=language)
             clip_words += [cw for cw in recovered if cw.words]
         del audio
         report("transcribe", 1.0)
-        t = self._lap("transcribe", t)
+        t = lap("transcribe", t)
 
         report("attribute", 0.0)
         turns = build_turns(attribute(clip_words, segments))
         report("attribute", 1.0)
-        t = self._lap("attribute", t)
+        t = lap("attribute", t)
 
         report("draft", 0.0)
         self._draft(turns, options.vocabulary)
@@ -224,8 +247,8 @@ class Pipeline:
         if not turns:
             warnings.append("発言の文字起こし結果が空でした。")
         report("draft", 1.0)
-        self._lap("draft", t)
-        return Minutes(
+        lap("draft", t)
+        minutes = Minutes(
             meeting=meeting or MeetingInfo(),
             speakers=speakers,
             turns=turns,
@@ -233,8 +256,4 @@ class Pipeline:
             language=language,
             warnings=warnings,
         )
-
-    def _lap(self, name: str, started: float) -> float:
-        now = time.perf_counter()
-        self.timer.seconds[name] = now - started
-        return now
+        return PipelineRun(minutes, seconds)

@@ -41,6 +41,8 @@ _HALLUCINATION_PHRASES = (
 )
 _JA_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# Shorter stretches hold no word: Whisper invents one for them, and an empty clip crashes its batch.
+MIN_CLIP_S = 0.1
 
 
 @dataclass(frozen=True)
@@ -74,14 +76,21 @@ class TranscriptionOptions:
     log_prob_threshold: float = -1.0
     compression_ratio_threshold: float = 2.4
 
+    @property
+    def longest_clip_s(self) -> float:
+        """The longest clip planned: a ``max_clip_s`` piece padded on both sides (under Whisper's 30 s)."""
+        return self.max_clip_s + 2 * self.pad_s
+
 
 def plan_clips(
     segments: Sequence[SpeakerSegment], duration: float, options: TranscriptionOptions
 ) -> list[Clip]:
-    """Group diarized segments into clips of one speaker, each at most ``max_clip_s`` long.
+    """Group diarized segments into clips of one speaker, each at most ``max_clip_s`` long before
+    padding, returned as ``disjoint_clips`` makes them (sorted, disjoint, inside the audio).
 
     Padding never reaches past the midpoint to a neighbouring clip, so a clip hears as little of
-    the next speaker as possible; overlapping speech keeps both clips whole (no words lost).
+    the next speaker as possible; overlapping speech shares one clip (or two that meet inside the
+    overlap), because batched decoding needs disjoint clips.
     """
     merged: list[list] = []
     for seg in sorted(segments, key=lambda s: s.start):
@@ -97,20 +106,80 @@ def plan_clips(
             last[1] = max(last[1], seg.end)
         else:
             merged.append([seg.start, seg.end, seg.speaker])
-    pieces: list[tuple[float, float, str]] = []
-    for start, end, speaker in merged:
-        n = max(1, math.ceil((end - start) / options.max_clip_s))
-        step = (end - start) / n
-        pieces.extend((start + i * step, start + (i + 1) * step, speaker) for i in range(n))
+    pieces = [(a, b, speaker) for start, end, speaker in merged for a, b in _split(start, end, options.max_clip_s)]
+    return disjoint_clips(_padded(pieces, options.pad_s), duration, options.longest_clip_s)
+
+
+def retry_clips(
+    segments: Sequence[SpeakerSegment], clip_words: Sequence[ClipWords], duration: float,
+    options: TranscriptionOptions,
+) -> list[Clip]:
+    """Clips for the second decoding of speech no word came back for (``uncovered_segments``).
+
+    One clip per missed segment, padded like ``plan_clips`` but never merged with its same-speaker
+    neighbours: the first pass already heard them together and came back empty (a prompt loop
+    over 18 s of one speaker, issue 16), so each gets a short window of its own. Padded neighbours
+    used to overlap, which made faster-whisper's batched decoding crash.
+    """
+    missing = uncovered_segments(segments, clip_words)
+    pieces = [(s.start, s.end, s.speaker) for s in missing]
+    return disjoint_clips(_padded(pieces, options.pad_s), duration, options.longest_clip_s)
+
+
+def _split(start: float, end: float, max_s: float) -> list[tuple[float, float]]:
+    """``[start, end]`` in equal consecutive pieces of at most ``max_s`` (none when empty)."""
+    if end <= start:
+        return []
+    n = max(1, math.ceil((end - start) / max_s))
+    step = (end - start) / n
+    return [(start + i * step, end if i == n - 1 else start + (i + 1) * step) for i in range(n)]
+
+
+def _padded(pieces: Sequence[tuple[float, float, str | None]], pad_s: float) -> list[Clip]:
+    """Each piece widened by ``pad_s``, but never past the midpoint to a neighbour it does not
+    overlap, so a clip hears as little of the next speaker as possible."""
+    ordered = sorted(pieces, key=lambda p: (p[0], p[1]))
     clips: list[Clip] = []
-    for i, (start, end, speaker) in enumerate(pieces):
-        lo, hi = start - options.pad_s, end + options.pad_s
-        if i > 0 and pieces[i - 1][1] <= start:
-            lo = max(lo, (pieces[i - 1][1] + start) / 2)
-        if i + 1 < len(pieces) and pieces[i + 1][0] >= end:
-            hi = min(hi, (end + pieces[i + 1][0]) / 2)
-        clips.append(Clip(max(0.0, lo), min(duration, hi), speaker))
+    for i, (start, end, speaker) in enumerate(ordered):
+        lo, hi = start - pad_s, end + pad_s
+        if i > 0 and ordered[i - 1][1] <= start:
+            lo = max(lo, (ordered[i - 1][1] + start) / 2)
+        if i + 1 < len(ordered) and ordered[i + 1][0] >= end:
+            hi = min(hi, (end + ordered[i + 1][0]) / 2)
+        clips.append(Clip(lo, hi, speaker))
     return clips
+
+
+def disjoint_clips(clips: Sequence[Clip], duration: float, max_s: float) -> list[Clip]:
+    """Clips as faster-whisper's batched decoding needs them: sorted, within ``[0, duration]``,
+    none overlapping, each from ``MIN_CLIP_S`` to ``max_s`` long, together covering the input.
+
+    It refuses clips that are together longer than the audio (``AssertionError: non-negative
+    timestamp expected``), crashes on an empty clip in a batch and hears only the first 30 s of a
+    clip. Overlapping clips are joined (the words get speakers from the diarizer's times) while the
+    join stays within ``max_s``; longer, the two meet at the middle of their overlap. Stretches
+    shorter than ``MIN_CLIP_S`` are dropped: they hold no word, and Whisper invents one for them.
+    """
+    if max_s < 2 * MIN_CLIP_S:
+        raise ValueError(f"max_s must be at least {2 * MIN_CLIP_S} s")
+    pieces: list[tuple[float, float, str | None]] = []
+    for clip in clips:
+        start, end = max(0.0, clip.start), min(duration, clip.end)
+        if end - start >= MIN_CLIP_S:
+            pieces.extend((a, b, clip.speaker) for a, b in _split(start, end, max_s))
+    pieces.sort(key=lambda p: (p[0], p[1]))
+    out: list[Clip] = []
+    for start, end, speaker in pieces:
+        last = out[-1] if out else None
+        if last is None or start >= last.end:
+            out.append(Clip(start, end, speaker))
+        elif max(end, last.end) - last.start <= max_s:
+            out[-1] = Clip(last.start, max(end, last.end), last.speaker if last.speaker == speaker else None)
+        else:  # too long together (so ``end > last.end``): meet inside the overlap, neither too short
+            cut = min(max((start + last.end) / 2, last.start + MIN_CLIP_S), end - MIN_CLIP_S)
+            out[-1] = Clip(last.start, cut, last.speaker)
+            out.append(Clip(cut, end, speaker))
+    return out
 
 
 def pack_clips(clips: Sequence[Clip], pack_s: float) -> list[Clip]:
@@ -119,9 +188,9 @@ def pack_clips(clips: Sequence[Clip], pack_s: float) -> list[Clip]:
     Every clip costs one pass of Whisper's encoder over a full 30 s window, however short the clip,
     and on CPUs where CTranslate2 runs on oneDNN (AMD) the encoder is most of the time: a meeting of
     short turns paid one window per 「鈴木委員。」. Packed, the turns also hear each other as context.
-    Their words get speakers from the diarizer's times (``attribution.word_speaker``). Clips that
-    overlap are never joined, so both voices of overlapping speech keep their own decoding.
-    Measured in docs/benchmarks.md.
+    Their words get speakers from the diarizer's times (``attribution.word_speaker``). Takes
+    ``plan_clips``' sorted, disjoint clips and keeps them so (only clips that do not overlap are
+    joined). Measured in docs/benchmarks.md.
     """
     packed: list[Clip] = []
     for clip in clips:

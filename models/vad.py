@@ -27,6 +27,9 @@ def speech_regions(
     """
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
+    from models.offline import onnxruntime
+
+    onnxruntime()  # telemetry events off before faster-whisper builds its Silero session
     samples = np.asarray(audio, dtype=np.float32).reshape(-1)
     if samples.size == 0:
         return []

@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from service.api import admin, auth, exports, health, jobs, meetings, reports, surveys, transcripts, vocabulary
 from service.bootstrap import ensure_admin_from_env
+from service.body_guard import BodyGuard
 from service.config import Settings, get_settings
 from service.context import AppContext
 from service.db.migrate import upgrade
@@ -23,6 +24,8 @@ from service.errors import install_error_handlers
 from service.jobs.queue import make_queue
 from service.jobs.runner import recover_jobs
 from service.maintenance import Maintenance
+from service.private_files import private_dir
+from service.security_headers import SecurityHeaders
 from service.storage import clear_incoming
 from service.web import STATIC_DIR
 from service.web import router as web_router
@@ -33,7 +36,7 @@ log = logging.getLogger(__name__)
 
 def _start(ctx: AppContext) -> Maintenance:
     settings = ctx.settings
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)
     upgrade(ctx.engine)
     with ctx.sessions() as db:
         ensure_admin_from_env(db, settings)
@@ -69,9 +72,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description="音声から会議録の下書きを作成する。Offline speech-to-minutes service.",
         lifespan=lifespan,
+        # the README promises no telemetry: no spans, metrics or logs, and no OTLP exporters even when
+        # FASTAPI_OTEL_AUTO_CONFIGURE / OTEL_* are set in the environment (see also service/__init__.py)
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False, "auto_configure": False},
     )
     app.state.ctx = ctx
     install_error_handlers(app)
+    app.add_middleware(BodyGuard, transcript_bytes=settings.max_transcript_bytes)  # size and text of every body
+    app.add_middleware(SecurityHeaders)  # CSP, framing, nosniff on every response (outermost: BodyGuard's too)
     for module in (health, auth, admin, meetings, jobs, transcripts, exports, vocabulary, surveys, reports):
         app.include_router(module.router)
     app.include_router(web_router)  # HTML pages (issue 5)

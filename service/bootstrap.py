@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from models.errors import GijirokuError
 from service.audit import record
-from service.auth.passwords import hash_password
+from service.auth.passwords import hash_password, random_password
 from service.config import Settings
 from service.db.models import Department, Role, User
 
@@ -51,7 +51,11 @@ def ensure_admin_from_env(db: Session, settings: Settings) -> None:
     if settings.admin_username and settings.admin_password:
         exists = db.scalar(select(User.id).where(User.username == settings.admin_username)) is not None
         if not exists:
-            create_user(db, settings.admin_username, settings.admin_password.get_secret_value(), Role.admin)
+            try:
+                create_user(db, settings.admin_username, settings.admin_password.get_secret_value(), Role.admin)
+            except GijirokuError as exc:  # e.g. a weak password: say which setting, then refuse to start
+                log.error("GIJIROKU_ADMIN_PASSWORD を使えません / cannot use GIJIROKU_ADMIN_PASSWORD: %s", exc.message)
+                raise
             db.commit()
             log.info("created admin user %s from the environment", settings.admin_username)
             return
@@ -70,13 +74,12 @@ def create_initial_admin(db: Session, settings: Settings) -> str | None:
     (mode 600) until an admin deletes the file. Returns the password when one was created.
     """
     import os
-    import secrets
 
     if settings.admin_username and settings.admin_password:
         return None
     if db.scalar(select(User.id).where(User.role == Role.admin).limit(1)) is not None:
         return None
-    password = secrets.token_urlsafe(12)
+    password = random_password()
     create_user(db, "admin", password, Role.admin, display_name="管理者")
     db.commit()
     settings.data_dir.mkdir(parents=True, exist_ok=True)

@@ -48,8 +48,11 @@ def _context():  # type: ignore[no-untyped-def]
     """Settings + a migrated database, for commands that work on the data without the server."""
     from service.context import AppContext
     from service.db.migrate import upgrade
+    from service.private_files import secure_process
 
-    ctx = AppContext.from_settings(get_settings())
+    settings = get_settings()
+    secure_process(settings)  # before anything is created: umask 077, warn about an open data dir
+    ctx = AppContext.from_settings(settings)
     upgrade(ctx.engine)
     return ctx
 
@@ -88,6 +91,20 @@ def _cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_db_repair(args: argparse.Namespace) -> int:
+    from service.db.repair import repair_text
+
+    ctx = _context()
+    with ctx.sessions() as db:
+        counts = repair_text(db)
+        db.commit()
+    if not counts:
+        print("修復が必要なデータはありません / nothing to repair")
+    for table, count in counts.items():
+        print(f"{table}: 修復 {count} 行 / repaired {count} row(s)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gijiroku", description="会議録作成支援 / speech-to-minutes")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -117,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
     p = db.add_parser("upgrade", help="apply migrations (the service also does this on start-up)")
     p.set_defaults(func=_cmd_db_upgrade)
+    p = db.add_parser("repair", help="replace characters that cannot be stored or exported (lone surrogates, control characters) in stored text")
+    p.set_defaults(func=_cmd_db_repair)
     return parser
 
 
@@ -126,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except GijirokuError as exc:
         print(f"エラー: {exc.ja}\nError: {exc.en}", file=sys.stderr)
-        return 2
+        return 1 if exc.code == "internal_error" else 2  # 1: a bug (the message has an error id)
 
 
 if __name__ == "__main__":

@@ -56,9 +56,16 @@ class Settings(BaseSettings):
     session_hours: float = 8.0  # browser sessions expire this long after login
     api_token_days: int = 90  # bearer tokens from POST /api/auth/token
     cookie_secure: bool = False  # set true behind HTTPS so cookies never travel in clear text
+    # comma-separated scheme://host[:port] a browser may post from besides the request's own Host
+    # (a reverse proxy that rewrites Host); see service.auth.origin
+    trusted_origins: str = ""
     login_max_failures: int = 5  # per username + client IP ...
+    login_max_failures_per_address: int = 50  # ... and per client IP over all usernames ...
     login_lockout_minutes: int = 15  # ... within this window, then 429 until it passes
     max_upload_mb: int = 2048
+    # A transcript save's JSON body: a real transcript is ~1 MB per hour as compact UTF-8 and ~2 MB
+    # pretty-printed, so 20 MB holds a 6-hour meeting in any formatting and refuses anything far larger.
+    max_transcript_mb: int = Field(default=20, ge=1)
     max_duration_hours: float = 6.0
     audio_retention_days: int = 90  # audio is deleted this long after upload; transcripts stay
     retention_sweep_minutes: int = 60  # how often the running service applies the retention rule
@@ -66,7 +73,13 @@ class Settings(BaseSettings):
     worker_concurrency: int = 1  # in-process worker threads (one shared pipeline)
     broker_url: str = "redis://127.0.0.1:6379/0"
     celery_queue: str = "gijiroku"
-    job_stale_minutes: int = 30  # a running job without progress this long is presumed dead
+    # Celery mode: how often the API node's maintenance loop looks for lost jobs (docs/scale-out.md) ...
+    recovery_interval_seconds: int = Field(default=60, ge=1)
+    # ... and sends again a job still queued this long after its last message (lost by the broker)
+    queued_resend_minutes: float = Field(default=2.0, gt=0)
+    # A running job without a progress write this long is presumed dead. Workers write at least every
+    # few seconds; the longest silent stretch is a model load or one batch of clips on a slow CPU.
+    job_stale_minutes: float = Field(default=10.0, gt=0)
     # Test seam: "module:callable" building the pipeline from Settings; empty means the real one.
     pipeline_factory: str = ""
 
@@ -91,6 +104,10 @@ class Settings(BaseSettings):
     @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def max_transcript_bytes(self) -> int:
+        return self.max_transcript_mb * 1024 * 1024
 
 
 @lru_cache

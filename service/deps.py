@@ -17,6 +17,7 @@ from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from models.errors import GijirokuError
+from service.auth.origin import cross_origin_error, same_origin
 from service.auth.roles import Permission, has_permission
 from service.auth.tokens import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, csrf_matches, resolve_token
 from service.config import Settings
@@ -100,7 +101,7 @@ def csrf_header_ok(request: Request, auth: Auth) -> bool | None:
     return csrf_matches(auth.token, presented)
 
 
-async def current_user(request: Request, auth: AuthDep) -> User:
+async def current_user(request: Request, auth: AuthDep, settings: SettingsDep) -> User:
     ok = csrf_header_ok(request, auth)
     if ok is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -110,6 +111,8 @@ async def current_user(request: Request, auth: AuthDep) -> User:
         ok = csrf_matches(auth.token, field if isinstance(field, str) else None)
     if not ok:
         raise csrf_failed()
+    if auth.via_cookie and request.method not in SAFE_METHODS and not same_origin(request, settings):
+        raise cross_origin_error()  # defence in depth: a cookie write sent from another site
     return auth.user
 
 

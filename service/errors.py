@@ -11,9 +11,11 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from models.errors import GijirokuError
+from service.storage import disk_full, is_disk_full
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +81,17 @@ def install_error_handlers(app: FastAPI) -> None:
                 status=500,
             )
         )
+
+    async def _storage(request: Request, exc: Exception) -> JSONResponse:
+        """A full disk or database (service.storage.is_disk_full) answers 507, logged once at
+        ERROR without a traceback; any other OS or database error is a bug, as above."""
+        if is_disk_full(exc):
+            log.error("storage full on %s %s: %s", request.method, request.url.path, exc)
+            return error_response(disk_full())
+        return await _unexpected(request, exc)
+
+    app.add_exception_handler(OSError, _storage)
+    app.add_exception_handler(OperationalError, _storage)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -1,27 +1,65 @@
-"""Background housekeeping inside the API process: audio retention, re-queueing jobs whose
-worker died (Celery mode), purging expired sessions. One daemon thread, one loop."""
+"""Background housekeeping inside the API process, one daemon thread with two schedules:
+
+* **recovery** (Celery mode, every ``recovery_interval_seconds``): jobs whose message was lost get
+  one again. A ``running`` job whose heartbeat is older than ``job_stale_minutes`` lost its worker
+  (``kill -9``, power loss) and is re-queued; a ``queued`` job whose last message is older than
+  ``queued_resend_minutes`` may have lost it with the broker (FLUSHDB, restart without persistence,
+  an upload while Redis was down). Both are sent again. A job that was only waiting behind others
+  gets a duplicate, which the atomic claim turns into a no-op, so no broker inspection is needed.
+* **housekeeping** (every ``retention_sweep_minutes``): audio retention and expired sessions.
+
+For a queued job ``heartbeat_at`` records when its last message went out (``None``: the upload
+itself, so ``created_at`` counts); a worker's claim overwrites it with the first real heartbeat.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
+import time
+from collections.abc import Callable
+
+from sqlalchemy import func, select, update
 
 from service.auth.tokens import purge_expired
 from service.context import AppContext
+from service.db.base import utcnow
+from service.db.models import Job, JobStatus
 from service.jobs.runner import recover_jobs
 from service.retention import sweep
 
 log = logging.getLogger(__name__)
 
 
-def run_once(ctx: AppContext) -> None:
+def housekeeping(ctx: AppContext) -> None:
     with ctx.sessions() as db:
         sweep(db, ctx.settings)
         purge_expired(db)
         db.commit()
-        if ctx.queue is not None and not ctx.queue.local:
-            for job_id in recover_jobs(db, ctx.settings, local_worker=False):
-                ctx.queue.enqueue(job_id)
+
+
+def recover(ctx: AppContext) -> list[int]:
+    """Re-queue dead workers' jobs and send every job whose message may be lost; return the sent ids."""
+    assert ctx.queue is not None
+    settings = ctx.settings
+    with ctx.sessions() as db:
+        orphans = recover_jobs(db, settings, local_worker=False)
+        last_sent = func.coalesce(Job.heartbeat_at, Job.created_at)
+        cutoff = utcnow() - dt.timedelta(minutes=settings.queued_resend_minutes)
+        overdue = db.scalars(select(Job.id).where(Job.status == JobStatus.queued, last_sent < cutoff).order_by(Job.id))
+        due = sorted(set(orphans) | set(overdue))
+    sent: list[int] = []
+    for job_id in due:
+        if not ctx.queue.enqueue(job_id):
+            break  # the broker is away: the rest would only fail one by one; next round tries again
+        sent.append(job_id)
+    if sent:
+        with ctx.sessions() as db:
+            db.execute(update(Job).where(Job.id.in_(sent), Job.status == JobStatus.queued).values(heartbeat_at=utcnow()))
+            db.commit()
+        log.warning("sent %d job(s) again whose message may have been lost: %s", len(sent), sent)
+    return sent
 
 
 class Maintenance:
@@ -36,11 +74,24 @@ class Maintenance:
     def stop(self) -> None:
         self._stop.set()
 
+    def _tasks(self) -> list[tuple[float, Callable[[AppContext], object]]]:
+        """(interval seconds, task) pairs; recovery only where workers live in other processes."""
+        settings = self.ctx.settings
+        tasks: list[tuple[float, Callable[[AppContext], object]]] = [(max(1, settings.retention_sweep_minutes) * 60.0, housekeeping)]
+        if self.ctx.queue is not None and not self.ctx.queue.local:
+            tasks.append((float(settings.recovery_interval_seconds), recover))
+        return tasks
+
     def _loop(self) -> None:
-        interval = max(1, self.ctx.settings.retention_sweep_minutes) * 60
+        tasks = self._tasks()
+        due = [time.monotonic()] * len(tasks)  # everything runs once at start-up
         while not self._stop.is_set():
-            try:
-                run_once(self.ctx)
-            except Exception:
-                log.exception("maintenance run failed; will retry")
-            self._stop.wait(interval)
+            for i, (interval, task) in enumerate(tasks):
+                if time.monotonic() < due[i]:
+                    continue
+                try:
+                    task(self.ctx)
+                except Exception:
+                    log.exception("maintenance task %s failed; will retry", task.__name__)
+                due[i] = time.monotonic() + interval
+            self._stop.wait(max(0.0, min(due) - time.monotonic()))

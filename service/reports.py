@@ -31,7 +31,7 @@ from evaluation.kpi import (
     report_rows,
     turns_text,
 )
-from service.auth.roles import report_scope_all_departments
+from service.auth.roles import Permission, report_scope_all_departments, roles_with
 from service.config import Settings
 from service.db.models import Department, EditingTime, Job, JobStatus, Meeting, Survey, TranscriptRevision, User
 from service.errors import forbidden, not_found
@@ -116,8 +116,11 @@ def _surveys(db: Session, meeting_ids: list[int]) -> dict[int, list[SurveyFigure
         return out
     rows = db.execute(
         select(Survey, EditingTime.active_seconds)
+        .join(User, User.id == Survey.user_id)
         .outerjoin(EditingTime, and_(EditingTime.meeting_id == Survey.meeting_id, EditingTime.user_id == Survey.user_id))
-        .where(Survey.meeting_id.in_(meeting_ids))
+        # only users who may edit answer (service.surveys.may_answer); this also drops answers
+        # clerks and evaluators stored before that rule existed
+        .where(Survey.meeting_id.in_(meeting_ids), User.role.in_(roles_with(Permission.edit)))
         .order_by(Survey.id)
     ).all()
     for survey, seconds in rows:

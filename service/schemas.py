@@ -164,7 +164,56 @@ class TranscriptOut(RevisionOut):
 
 class TranscriptSave(BaseModel):
     base_revision: int = Field(ge=1)
-    minutes: dict[str, Any]
+    minutes: dict[str, Any]  # checked against MinutesIn by the route, which answers invalid_minutes
+
+
+class _FiniteFloats(BaseModel):
+    """Times are stored as JSON: "NaN" or "Infinity" (which pydantic would accept as strings) is no
+    number PostgreSQL's JSON, the exports or the editor can handle."""
+
+    model_config = ConfigDict(allow_inf_nan=False)
+
+
+class WordIn(_FiniteFloats):
+    start: float
+    end: float
+    word: str
+    probability: float
+
+
+class TurnIn(_FiniteFloats):
+    speaker: str
+    start: float
+    end: float
+    text: str = ""
+    clean_text: str | None = None  # missing: the verbatim text
+    words: list[WordIn] = Field(default_factory=list)
+
+
+class SpeakerIn(BaseModel):
+    id: str
+    label: str
+
+
+class MeetingInfoIn(BaseModel):
+    title: str | None = None
+    date: dt.date | None = None
+    start_time: str | None = None
+    place: str | None = None
+    attendees: list[str] | None = None
+    agenda: list[str] | None = None
+
+
+class MinutesIn(_FiniteFloats):
+    """The README's JSON format as a transcript save must send it (``Minutes.from_dict`` itself
+    accepts any types and the exports would fail on them later)."""
+
+    meeting: MeetingInfoIn | None = None
+    duration: float = 0.0
+    language: str = "ja"
+    warnings: list[str] = Field(default_factory=list)
+    speakers: list[SpeakerIn] = Field(default_factory=list)
+    turns: list[TurnIn]
 
 
 Variants = list[Annotated[str, Field(min_length=1, max_length=200)]]

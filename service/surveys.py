@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from evaluation.kpi import ContinuedUse, Period, Satisfaction, local_date, minutes_saved
 from models.errors import GijirokuError
+from service.auth.roles import Permission, has_permission
 from service.db.models import EditingTime, Job, JobStatus, Meeting, MonthClosure, Survey, User
 from service.db.base import utcnow
 
@@ -103,8 +104,26 @@ class SurveyAnswers:
     comment: str = ""
 
 
+def may_answer(user: User) -> bool:
+    """The survey rates the editing work (time saved, the draft's quality), so only users who may
+    edit the meeting answer it; the meeting's department scope is checked by the caller."""
+    return has_permission(user, Permission.edit)
+
+
+def not_respondent_error() -> GijirokuError:
+    return GijirokuError(
+        "forbidden",
+        "作業アンケートは、会議録を編集できる職員が回答します。",
+        "Only users who may edit this meeting's minutes answer its survey.",
+        status=403,
+    )
+
+
 def save_survey(db: Session, meeting: Meeting, user: User, answers: SurveyAnswers) -> Survey:
-    """Create or replace the user's survey for the meeting (caller commits)."""
+    """Create or replace the user's survey for the meeting (caller commits); 403 for users who
+    may not edit it."""
+    if not may_answer(user):
+        raise not_respondent_error()
     writable_month(db, meeting)
     survey = get_survey(db, meeting.id, user.id)
     if survey is None:

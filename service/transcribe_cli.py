@@ -1,13 +1,21 @@
-"""``gijiroku transcribe``: one recording → draft minutes files, with a stage/percent progress bar."""
+"""``gijiroku transcribe``: one recording → draft minutes files, with a stage/percent progress bar.
+
+Bad input ends with a ``GijirokuError`` (exit 2); a bug ends with a Japanese + English message and
+an error id (exit 1), never a traceback, unless ``--debug`` asks for it (logged with the same id).
+Either way no output file is written.
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 import sys
 from pathlib import Path
 
-from models.errors import GijirokuError
+from models.errors import GijirokuError, new_error_id, unexpected_error
+
+log = logging.getLogger(__name__)
 
 STAGE_LABELS = {
     "decode": "音声の読み込み",
@@ -37,6 +45,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--agenda", action="append", default=[], help="議題 (repeat for several)")
     p.add_argument("--verbatim", action="store_true", help="export verbatim text (素起こし) instead of cleaned")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--debug", action="store_true", help="log details to stderr, with the traceback of an unexpected error")
     p.set_defaults(func=run)
 
 
@@ -97,6 +106,25 @@ class _Bar:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.debug:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return _transcribe(args)
+    except GijirokuError:
+        raise
+    except Exception as exc:
+        error_id = new_error_id()
+        if args.debug:
+            log.exception("transcribe crashed [error id %s]", error_id)
+            raise unexpected_error(
+                error_id, "上記の詳細を添えてご報告ください。", "please report it with the details above."
+            ) from exc
+        raise unexpected_error(
+            error_id, "--debug を付けて再実行すると詳細が表示されます。", "rerun with --debug to see the details."
+        ) from exc
+
+
+def _transcribe(args: argparse.Namespace) -> int:
     from exporters import write_outputs
     from models.draft import load_vocabulary
     from models.pipeline import Pipeline, PipelineOptions

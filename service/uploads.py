@@ -2,13 +2,15 @@
 straight to disk in chunks, hashed on the way, stopped the moment it exceeds the size limit.
 
 Nothing is buffered whole in memory or spooled to /tmp first; on any failure the partial file is
-removed before the error propagates.
+removed before the error propagates. The file is 0600 from its first byte. A full disk answers 507
+(logged at ERROR); a client that goes away mid-upload is one INFO line, not an error.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import re
+import logging
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +23,10 @@ from starlette.requests import ClientDisconnect
 
 from models.errors import GijirokuError
 from service.config import Settings
-from service.storage import incoming_path
+from service.private_files import create_private_file
+from service.storage import disk_full, incoming_path, is_disk_full
+
+log = logging.getLogger(__name__)
 
 FILE_FIELD = "file"
 MAX_FIELD_BYTES = 64 * 1024
@@ -42,18 +47,51 @@ def too_large(settings: Settings) -> GijirokuError:
     )
 
 
-_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
+MAX_FILENAME_CHARS = 255  # what the database column holds
+_JOINERS = frozenset("\u200c\u200d")  # zero-width (non-)joiner: emoji sequences and some scripts need them
+
+
+def invisible_control(text: str) -> str | None:
+    """The first character of ``text`` that is a control (Cc: C0, DEL, C1), a format character
+    (Cf: bidi embeddings and overrides U+202A–U+202E, isolates U+2066–U+2069, marks U+200E/U+200F
+    and U+061C, zero-width space, BOM, soft hyphen …; the two joiners excepted) or a line/paragraph
+    separator, or None. Such characters change how the text around them is shown, so
+    ``会議<U+202E>vaw.exe`` displays as ``会議exe.wav``."""
+    for char in text:
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cs", "Zl", "Zp") or (category == "Cf" and char not in _JOINERS):
+            return char
+    return None
 
 
 def display_filename(raw: str) -> str:
-    """The client's file name, kept only for display; anything path-like or with control
-    characters is refused outright because no browser sends such a name."""
+    """The client's file name, kept only for display (on the meeting page; the stored file gets a
+    random name, and downloads are named after the title).
+
+    Names with path separators, control or bidi/format characters are refused, not stripped: the
+    page must show what was uploaded, and a name that needs such characters is either crafted (a
+    right-to-left override hiding an extension) or broken, so the user renames the file. Names
+    longer than the column are refused with their own message.
+    """
     name = unicodedata.normalize("NFC", raw).strip()
-    if _UNSAFE_NAME.search(name) or name in ("", ".", "..") or len(name) > 255:
+    if len(name) > MAX_FILENAME_CHARS:
+        raise _bad(
+            "filename_too_long",
+            f"ファイル名が長すぎます（{len(name)}文字、上限 {MAX_FILENAME_CHARS} 文字）。短い名前に変更してください。",
+            f"The file name is {len(name)} characters long; the limit is {MAX_FILENAME_CHARS}. Please rename the file.",
+        )
+    if "/" in name or "\\" in name or name in ("", ".", ".."):
         raise _bad(
             "bad_filename",
-            "ファイル名に使用できない文字（パス区切りや制御文字）が含まれています。ファイル名を変更してください。",
-            "The file name contains path separators or control characters; please rename the file.",
+            "ファイル名が正しくありません（空の名前、. や ..、パス区切り / や \\ は使えません）。ファイル名を変更してください。",
+            "The file name is empty, a path (. or ..) or contains a path separator (/ or \\); please rename the file.",
+        )
+    if (char := invisible_control(name)) is not None:
+        code = f"U+{ord(char):04X}"
+        raise _bad(
+            "bad_filename",
+            f"ファイル名に使用できない文字（{code}：制御文字や文字の向きを変える文字）が含まれています。ファイル名を変更してください。",
+            f"The file name contains a control or text-direction character ({code}); please rename the file.",
         )
     return name
 
@@ -174,23 +212,45 @@ async def receive_upload(request: Request, settings: Settings) -> ReceivedUpload
             if receiver.pending:
                 if out is None:
                     assert receiver.upload.file is not None
-                    out = receiver.upload.file.path.open("wb")
+                    out = create_private_file(receiver.upload.file.path)
                 await run_in_threadpool(out.writelines, receiver.pending)
                 receiver.pending = []
         parser.finalize()
         if receiver.upload.file is not None and out is None:
-            receiver.upload.file.path.touch()  # an empty file part: let validation name it
+            out = create_private_file(receiver.upload.file.path)  # an empty file part: let validation name it
+        if out is not None:
+            out.close()  # flushes: a full disk may show up only here
     except BaseException as exc:
         _cleanup(out, receiver.upload)
-        if isinstance(exc, (GijirokuError, ClientDisconnect)) or not isinstance(exc, Exception):
+        error = _upload_error(exc, receiver.upload, settings)
+        if error is exc:
             raise
-        raise _bad("malformed_multipart", "送信データの形式が正しくありません。", "Malformed multipart body.", 400) from exc
-    if out is not None:
-        out.close()
+        raise error from exc
     return receiver.upload
+
+
+def _upload_error(exc: BaseException, upload: ReceivedUpload, settings: Settings) -> BaseException:
+    """What a failed upload answers; the partial file is already gone.
+
+    A client that went away is routine (a closed tab, a lost connection): one INFO line. A full
+    disk is the administrator's problem: one ERROR line and 507. Our own errors and other OS
+    errors (bugs, logged with their traceback by the error handler) pass unchanged; anything else
+    the parser raised means the body was not valid multipart.
+    """
+    received = upload.file.size if upload.file is not None else 0
+    if isinstance(exc, ClientDisconnect):
+        log.info("upload aborted by the client after %d bytes of the file; partial file removed", received)
+        return _bad("upload_aborted", "アップロードが中断されました。", "The upload was aborted by the client.", 400)
+    if is_disk_full(exc):
+        log.error("upload refused, no storage space left under %s: %s", settings.data_dir, exc)
+        return disk_full()
+    if isinstance(exc, (GijirokuError, OSError)) or not isinstance(exc, Exception):
+        return exc
+    return _bad("malformed_multipart", "送信データの形式が正しくありません。", "Malformed multipart body.", 400)
 
 
 def _cleanup(out: BinaryIO | None, upload: ReceivedUpload) -> None:
     if out is not None:
-        out.close()
+        with contextlib.suppress(OSError):  # flushing what is left fails again on a full disk
+            out.close()
     upload.discard()

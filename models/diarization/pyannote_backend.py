@@ -10,7 +10,6 @@ imported, together with the Hugging Face hub, because nothing may leave the serv
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,9 +17,8 @@ from typing import Any
 import numpy as np
 
 from models.errors import GijirokuError
+from models.offline import disable_telemetry
 from models.types import SAMPLE_RATE, SpeakerSegment
-
-_OFFLINE_ENV = {"HF_HUB_OFFLINE": "1", "PYANNOTE_METRICS_ENABLED": "false"}
 
 
 def _error(code: str, ja: str, en: str) -> GijirokuError:
@@ -28,7 +26,7 @@ def _error(code: str, ja: str, en: str) -> GijirokuError:
 
 
 def _import_pipeline() -> Any:
-    os.environ.update(_OFFLINE_ENV)  # before the first pyannote import: it reads them at import
+    disable_telemetry()  # before the first pyannote import: it reads the switches at import
     try:
         from pyannote.audio import Pipeline
     except ImportError as exc:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from models.errors import GijirokuError
 from service.audit import record
 from service.auth.passwords import hash_password
-from service.auth.tokens import issue_token
+from service.auth.tokens import issue_token, revoke_user_tokens
 from service.db.models import AuditLog, Department, Role, TokenKind, User
 from service.deps import Admin, PathId, SessionDep, client_ip
 from service.errors import not_found
@@ -115,13 +115,16 @@ def update_user(user_id: PathId, body: UserUpdate, admin: Admin, db: SessionDep,
         raise GijirokuError(
             "self_lockout", "自分自身の管理者権限は外せません。", "You cannot remove your own admin access.", status=409
         )
+    revoked = 0
     if changes.get("password") is not None:
         user.password_hash = hash_password(changes["password"])
+        revoked = revoke_user_tokens(db, user)  # the old password may be known: end every session and token
     for name in ("role", "department_id", "display_name", "is_active"):
         if name in changes and (changes[name] is not None or name == "department_id"):
             setattr(user, name, changes[name])
     fields = sorted(k for k in changes if k != "password") + (["password"] if "password" in changes else [])
-    record(db, admin, "user_updated", target_type="user", target_id=user.id, ip=client_ip(request), fields=fields)
+    record(db, admin, "user_updated", target_type="user", target_id=user.id, ip=client_ip(request), fields=fields,
+           revoked_sessions=revoked)
     db.commit()
     return user
 

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Request, Response
 from models.errors import GijirokuError
 from service.audit import record
 from service.auth.login import check_credentials, end_browser_session, start_browser_session
+from service.auth.origin import cross_origin_error, same_origin
 from service.auth.passwords import hash_password, verify_password
-from service.auth.tokens import issue_token
+from service.auth.tokens import issue_token, revoke_user_tokens
 from service.db.models import TokenKind
 from service.deps import AuthDep, CurrentUser, SessionDep, SettingsDep, client_ip
 from service.schemas import ApiTokenOut, Credentials, PasswordChange, SessionOut, TokenRequest, UserOut
@@ -20,7 +21,10 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
 
 @router.post("/login", response_model=SessionOut)
 def login(body: Credentials, request: Request, response: Response, db: SessionDep, settings: SettingsDep) -> SessionOut:
-    """Start a cookie session; the response's ``csrf_token`` goes into ``X-CSRF-Token`` on writes."""
+    """Start a cookie session; the response's ``csrf_token`` goes into ``X-CSRF-Token`` on writes.
+    403 when a browser sends it from another site (login CSRF)."""
+    if not same_origin(request, settings):
+        raise cross_origin_error()
     ip = client_ip(request)
     user = check_credentials(db, settings, body.username, body.password, ip)
     row = start_browser_session(db, settings, user, response, ip)
@@ -28,9 +32,9 @@ def login(body: Credentials, request: Request, response: Response, db: SessionDe
 
 
 @router.post("/logout", status_code=204)
-def logout(auth: AuthDep, user: CurrentUser, db: SessionDep, response: Response) -> Response:
+def logout(auth: AuthDep, user: CurrentUser, db: SessionDep, request: Request, response: Response) -> Response:
     if auth.token.kind is TokenKind.session:
-        end_browser_session(db, auth.token, response)
+        end_browser_session(db, auth.token, response, client_ip(request))
     response.status_code = 204
     return response
 
@@ -52,12 +56,15 @@ def me(user: CurrentUser) -> UserOut:
 
 
 @router.post("/password", status_code=204)
-def change_password(body: PasswordChange, user: CurrentUser, db: SessionDep, request: Request) -> Response:
+def change_password(body: PasswordChange, auth: AuthDep, user: CurrentUser, db: SessionDep, request: Request) -> Response:
+    """Set a new password; every other session and token of the user ends, the caller's stays."""
     if not verify_password(user.password_hash, body.current_password):
         raise GijirokuError(
             "invalid_credentials", "現在のパスワードが正しくありません。", "The current password is wrong.", status=400
         )
     user.password_hash = hash_password(body.new_password)
-    record(db, user, "password_changed", target_type="user", target_id=user.id, ip=client_ip(request))
+    revoked = revoke_user_tokens(db, user, keep=auth.token)
+    record(db, user, "password_changed", target_type="user", target_id=user.id, ip=client_ip(request),
+           revoked_sessions=revoked)
     db.commit()
     return Response(status_code=204)

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Query, Request, Response
 from sqlalchemy import select
 
+from models.safe_text import scrub
 from models.types import Minutes
 from service.audit import record
 from service.db.models import TranscriptRevision
@@ -46,6 +47,6 @@ def export(
     body = render(Minutes.from_dict(row.minutes), fmt, clean=clean)
     record(db, user, "exported", meeting=meeting, ip=client_ip(request), format=fmt, revision=row.revision, clean=clean)
     db.commit()
-    filename = f"{meeting.title}_第{row.revision}版.{fmt}"
+    filename = f"{scrub(meeting.title)}_第{row.revision}版.{fmt}"  # a title stored before text was checked
     disposition = f"attachment; filename=\"minutes-{meeting.id}-r{row.revision}.{fmt}\"; filename*=UTF-8''{quote(filename)}"
     return Response(body, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": disposition})

@@ -27,7 +27,14 @@ def _model_health(ctx: ContextDep) -> ComponentHealth:
 
 @router.get("/healthz", response_model=HealthOut)
 def healthz(ctx: ContextDep, response: Response) -> HealthOut:
-    """200 when database, queue and model are ready; 503 with the failing part otherwise."""
+    """Readiness of this node for its role: 503 when it cannot serve, 200 otherwise; ``status`` is
+    ``degraded`` whenever any part fails.
+
+    Single machine (in-process queue): database, worker threads and model are all needed here.
+    API node (``GIJIROKU_QUEUE=celery``): only the database is; the model lives on the GPU workers,
+    and with Redis away uploads still succeed and are sent when it is back, so a load balancer must
+    keep the node (``queue.ok`` false tells monitoring instead).
+    """
     try:
         with ctx.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
@@ -35,7 +42,13 @@ def healthz(ctx: ContextDep, response: Response) -> HealthOut:
     except Exception as exc:
         database = ComponentHealth(ok=False, detail=f"database unreachable: {exc.__class__.__name__}")
     queue_ok, queue_detail = ctx.queue.health() if ctx.queue else (False, "queue not started")
-    model = _model_health(ctx)
-    ok = database.ok and queue_ok and model.ok
-    response.status_code = 200 if ok else 503
-    return HealthOut(status="ok" if ok else "degraded", database=database, queue=ComponentHealth(ok=queue_ok, detail=queue_detail), model=model)
+    queue = ComponentHealth(ok=queue_ok, detail=queue_detail)
+    if ctx.settings.queue == "celery":
+        model = ComponentHealth(ok=True, detail="not used on this node: Celery workers load the model")
+        ready = database.ok
+    else:
+        model = _model_health(ctx)
+        ready = database.ok and queue.ok and model.ok
+    response.status_code = 200 if ready else 503
+    healthy = database.ok and queue.ok and model.ok
+    return HealthOut(status="ok" if healthy else "degraded", database=database, queue=queue, model=model)

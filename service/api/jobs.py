@@ -55,7 +55,8 @@ def retry_job(job: VisibleJob, user: Uploader, db: SessionDep, ctx: ContextDep, 
     res = db.execute(
         update(Job)
         .where(Job.id == job.id, Job.status.in_([JobStatus.failed, JobStatus.cancelled]))
-        .values(status=JobStatus.queued, stage="", percent=0.0, error=None, error_code=None, finished_at=None)
+        # heartbeat_at of a queued job = its last message (service.maintenance): this one, just below
+        .values(status=JobStatus.queued, stage="", percent=0.0, error=None, error_code=None, finished_at=None, heartbeat_at=utcnow())
     )
     if res.rowcount != 1:
         db.rollback()

@@ -40,7 +40,7 @@ from service.retention import delete_audio
 from service.schemas import DbId, JobOut, MeetingCreated, MeetingOut, MeetingUpdate
 from service.scope import department_for_user, visible_meetings
 from service.storage import audio_file, new_storage_name, remove_audio, resolve
-from service.uploads import FILE_FIELD, ReceivedUpload, receive_upload
+from service.uploads import FILE_FIELD, ReceivedUpload, invisible_control, receive_upload
 
 router = APIRouter(prefix="/api/meetings", tags=["meetings"])
 
@@ -91,6 +91,15 @@ class UploadForm(BaseModel):
     @classmethod
     def _strip(cls, value: str) -> str:
         return value.strip()
+
+    @field_validator("title", "place", "attendees", "agenda", mode="after")
+    @classmethod
+    def _visible(cls, value: str | list[str]) -> str | list[str]:
+        """The same rule as for file names (the upload page fills the title from one): no control
+        or bidi characters, which would disguise the text here and in export file names."""
+        if any(invisible_control(v) for v in ([value] if isinstance(value, str) else value)):
+            raise ValueError("control or text-direction character")
+        return value
 
 
 def _parse_form(fields: dict[str, str]) -> UploadForm:
@@ -228,7 +237,7 @@ async def upload_meeting(request: Request, ctx: ContextDep, auth: AuthDep, db: S
     finally:
         upload.discard()  # no-op once the file was moved into place
     assert ctx.queue is not None
-    ctx.queue.enqueue(job.id)
+    await run_in_threadpool(ctx.queue.enqueue, job.id)  # never raises; a lost send is re-sent by the sweep
     return MeetingCreated(meeting=meeting_out(db, meeting, ctx.settings), job=JobOut.model_validate(job))
 
 

@@ -1,7 +1,8 @@
 """Per-meeting satisfaction survey (one per user × meeting) and the editor's active-time log.
 
-Anyone who can see the meeting may answer for themselves; the month rules (409 before the job
-is done or after the month is closed) live in ``service.surveys``.
+Users who may edit the meeting answer for themselves (403 for clerks and evaluators); that rule
+and the month rules (409 before the job is done or after the month is closed) live in
+``service.surveys``.
 """
 
 from __future__ import annotations

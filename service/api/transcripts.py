@@ -7,17 +7,21 @@ if someone saved in between, the answer is 409 and nothing is overwritten. The u
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
+from typing import Any
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from models.errors import GijirokuError
+from models.safe_text import scrubbed
 from models.types import Minutes
 from service.audit import record
 from service.db.models import TranscriptRevision
 from service.deps import Editor, SessionDep, Viewer, VisibleMeeting, client_ip
 from service.errors import not_found
-from service.schemas import RevisionOut, TranscriptOut, TranscriptSave
+from service.schemas import MinutesIn, RevisionOut, TranscriptOut, TranscriptSave
 
 router = APIRouter(prefix="/api/meetings/{meeting_id}/transcript", tags=["transcripts"])
 
@@ -32,7 +36,7 @@ def _stale(latest: int | None, base: int) -> GijirokuError:
     )
 
 
-def _out(row: TranscriptRevision, cls: type[RevisionOut]) -> RevisionOut:
+def _out(row: TranscriptRevision, cls: type[RevisionOut], *, as_stored: bool = False) -> RevisionOut:
     data = {
         "revision": row.revision,
         "base_revision": row.base_revision,
@@ -41,8 +45,32 @@ def _out(row: TranscriptRevision, cls: type[RevisionOut]) -> RevisionOut:
         "created_at": row.created_at,
     }
     if cls is TranscriptOut:
-        data["minutes"] = row.minutes
+        # Reading repairs text stored before requests were checked (models.safe_text); a save
+        # answers with exactly what it stores, so a revision that cannot be sent fails before its commit.
+        data["minutes"] = row.minutes if as_stored else scrubbed(row.minutes)
     return cls.model_validate(data)
+
+
+def _checked_minutes(raw: dict[str, Any]) -> dict[str, Any]:
+    """The minutes as stored: the README's JSON shape with the right types and at least one turn."""
+    try:
+        minutes = Minutes.from_dict(MinutesIn.model_validate(raw).model_dump(mode="json", exclude_none=True))
+    except ValidationError as exc:
+        where = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors() if e["loc"]})[:5]
+        raise GijirokuError(
+            "invalid_minutes",
+            "会議録データの形式が正しくありません" + (f": {'、'.join(where)}" if where else "。"),
+            "The minutes JSON is malformed" + (f": {', '.join(where)}" if where else "."),
+            status=422,
+        ) from None
+    if not minutes.turns:
+        raise GijirokuError(
+            "empty_minutes",
+            "発言が1件もない会議録は保存できません。少なくとも1件の発言を残してください。",
+            "A transcript without any turn cannot be saved; keep at least one turn.",
+            status=422,
+        )
+    return minutes.to_dict()
 
 
 def latest_revision(db: SessionDep, meeting_id: int) -> TranscriptRevision | None:
@@ -87,17 +115,13 @@ def list_revisions(meeting: VisibleMeeting, _: Viewer, db: SessionDep) -> list[R
 
 
 @router.put("", response_model=TranscriptOut)
-def save_transcript(body: TranscriptSave, meeting: VisibleMeeting, user: Editor, db: SessionDep, request: Request) -> RevisionOut:
-    """Save an edited transcript as a new revision on top of ``base_revision``."""
-    try:
-        minutes = Minutes.from_dict(body.minutes).to_dict()  # validates and normalises the shape
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise GijirokuError(
-            "invalid_minutes",
-            "会議録データの形式が正しくありません。",
-            f"The minutes JSON is malformed: {exc.__class__.__name__}.",
-            status=422,
-        ) from None
+def save_transcript(body: TranscriptSave, meeting: VisibleMeeting, user: Editor, db: SessionDep, request: Request) -> Response:
+    """Save an edited transcript as a new revision on top of ``base_revision``.
+
+    The answer is serialised before the commit: a revision that cannot be sent back is never
+    stored (a save that committed and then failed left a meeting whose transcript nobody could open).
+    """
+    minutes = _checked_minutes(body.minutes)
     latest = db.scalar(select(func.max(TranscriptRevision.revision)).where(TranscriptRevision.meeting_id == meeting.id))
     if latest is None:
         raise not_found("会議録", "transcript")
@@ -113,6 +137,6 @@ def save_transcript(body: TranscriptSave, meeting: VisibleMeeting, user: Editor,
         db.rollback()
         raise _stale(latest + 1, body.base_revision) from None
     record(db, user, "transcript_edited", meeting=meeting, ip=client_ip(request), revision=row.revision)
+    content = _out(row, TranscriptOut, as_stored=True).model_dump_json()
     db.commit()
-    db.refresh(row)
-    return _out(row, TranscriptOut)
+    return Response(content, media_type="application/json")

@@ -20,10 +20,9 @@ from service.db.models import AuthToken, TokenKind, User
 
 def check_credentials(db: Session, settings: Settings, username: str, password: str, ip: str) -> User:
     """The active user for these credentials; 429 while throttled, 401 otherwise. Commits."""
-    throttle.check_allowed(db, settings, username, ip)
+    throttle.count_attempt(db, settings, username, ip)
     user = db.scalar(select(User).where(User.username == username))
     if user is None or not user.is_active or not verify_password(user.password_hash if user else None, password):
-        throttle.record_failure(db, username, ip)
         record(db, user, "login_failed", target_type="user", target_id=user.id if user else None, ip=ip, username=username[:100])
         db.commit()
         raise GijirokuError(
@@ -32,7 +31,7 @@ def check_credentials(db: Session, settings: Settings, username: str, password: 
             "Wrong username or password.",
             status=401,
         )
-    throttle.clear(db, username, ip)
+    throttle.succeeded(db, settings, username, ip)
     return user
 
 
@@ -49,8 +48,8 @@ def start_browser_session(db: Session, settings: Settings, user: User, response:
     return row
 
 
-def end_browser_session(db: Session, token: AuthToken, response: Response) -> None:
-    record(db, token.user, "logout", target_type="user", target_id=token.user_id)
+def end_browser_session(db: Session, token: AuthToken, response: Response, ip: str) -> None:
+    record(db, token.user, "logout", target_type="user", target_id=token.user_id, ip=ip)
     db.delete(token)
     db.commit()
     response.delete_cookie(SESSION_COOKIE, path="/")

@@ -33,6 +33,11 @@ def has_permission(user: User, permission: Permission) -> bool:
     return permission in ROLE_PERMISSIONS[user.role]
 
 
+def roles_with(permission: Permission) -> frozenset[Role]:
+    """The roles holding ``permission``, for queries that filter stored rows by their author."""
+    return frozenset(role for role, permissions in ROLE_PERMISSIONS.items() if permission in permissions)
+
+
 def report_scope_all_departments(user: User) -> bool:
     """Evaluators and admins read reports across departments (meetings stay department-scoped)."""
     return user.role in (Role.evaluator, Role.admin)

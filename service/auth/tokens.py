@@ -56,6 +56,15 @@ def revoke_token(db: Session, row: AuthToken) -> None:
     db.delete(row)
 
 
+def revoke_user_tokens(db: Session, user: User, keep: AuthToken | None = None) -> int:
+    """End every session and API token of ``user`` except ``keep`` (the one that changed the
+    password), so a stolen session or token dies with the old password. Returns how many."""
+    stmt = delete(AuthToken).where(AuthToken.user_id == user.id)
+    if keep is not None:
+        stmt = stmt.where(AuthToken.id != keep.id)
+    return db.execute(stmt.execution_options(synchronize_session=False)).rowcount
+
+
 def purge_expired(db: Session) -> None:
     db.execute(delete(AuthToken).where(AuthToken.expires_at <= utcnow()))
 

@@ -10,7 +10,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from evaluation.kpi import ContinuedUse, Satisfaction
@@ -82,15 +82,16 @@ class AuthToken(Base):
     user: Mapped[User] = relationship(lazy="joined")
 
 
-class LoginFailure(Base):
-    """One failed login; counted per username + client IP for throttling, purged on success."""
+class LoginThrottle(Base):
+    """Failed logins of one throttling key (username + client IP, or client IP alone) in the
+    window that began at ``window_start``. One row per key, bumped by a single conditional
+    UPDATE, so parallel attempts cannot all pass the check before any of them is counted."""
 
-    __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+    __tablename__ = "login_throttles"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(300))
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_start: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Meeting(Base):

@@ -13,12 +13,15 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.config import Settings
+from service.private_files import ensure_private_file, private_dir, sqlite_file
 
 
 def make_engine(settings: Settings) -> Engine:
     url = settings.sqlalchemy_url
     if url.startswith("sqlite"):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(settings.data_dir)
+        if (database := sqlite_file(settings)) is not None:
+            ensure_private_file(database)  # 0600 before SQLite creates it (its -wal/-shm copy the mode)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")

@@ -1,8 +1,11 @@
 """The Celery side of scale-out: ``celery -A service.jobs.celery_app worker --pool solo``.
 
 Each worker process builds its own engine and keeps one pipeline loaded for all its tasks. Tasks
-are acknowledged late and rejected when the worker dies, so Redis hands a crashed worker's job to
-another one; the job function's atomic claim makes that redelivery safe.
+are acknowledged late with a prefetch of one, so a busy worker holds no second job that an idle one
+could run. A worker killed outright (``kill -9``, power loss) acknowledges nothing: its message stays
+in Redis's ``unacked`` set until the visibility timeout (1 hour) and is then redelivered, by when the
+job has long been recovered from the database (the API node's sweep re-queues a job whose heartbeat
+went stale, ``service.maintenance``); the job function's atomic claim makes every duplicate a no-op.
 """
 
 from __future__ import annotations
@@ -10,10 +13,12 @@ from __future__ import annotations
 from functools import cache
 
 from celery import Celery
+from celery.signals import worker_init
 
 from service.config import Settings, get_settings
 from service.context import AppContext
 from service.jobs.runner import run_job
+from service.private_files import secure_process
 
 
 def make_celery(settings: Settings) -> Celery:
@@ -26,6 +31,11 @@ def make_celery(settings: Settings) -> Celery:
         task_ignore_result=True,
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
+        # Publishing from the API must fail fast when Redis is down or silent (an upload is waiting):
+        # without socket timeouts redis-py waits forever for a reply from a half-open connection.
+        broker_connection_timeout=3,
+        broker_transport_options={"socket_connect_timeout": 3, "socket_timeout": 5},
+        task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5},
     )
     return app
 
@@ -33,6 +43,12 @@ def make_celery(settings: Settings) -> Celery:
 @cache
 def _worker_context() -> AppContext:
     return AppContext.from_settings(get_settings())
+
+
+@worker_init.connect
+def _secure_worker(**_: object) -> None:
+    """umask 077 before the pool starts (its processes inherit it); warns about an open data dir."""
+    secure_process(get_settings())
 
 
 app = make_celery(get_settings())

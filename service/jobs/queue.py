@@ -1,5 +1,7 @@
 """Queues deliver job ids to the job function. The database row is the state; a message is
 only a nudge, sent after the commit, and delivering it twice is harmless (the claim is atomic).
+So a message that cannot be sent is not an error for the caller: the job stays ``queued`` and the
+maintenance loop sends it again (``service.maintenance``).
 
 ``inprocess``: worker threads inside the API process (the default single-machine setup).
 ``celery``: a Redis broker feeding ``celery -A service.jobs.celery_app worker`` on GPU machines.
@@ -26,7 +28,10 @@ class JobQueue(Protocol):
 
     def start(self) -> None: ...
     def stop(self) -> None: ...
-    def enqueue(self, job_id: int) -> None: ...
+    def enqueue(self, job_id: int) -> bool:
+        """Hand the job id to the workers; False (logged, never raised) when that failed."""
+        ...
+
     def health(self) -> tuple[bool, str]: ...
 
 
@@ -50,8 +55,9 @@ class InProcessQueue:
             self._queue.put(None)
         self._threads.clear()
 
-    def enqueue(self, job_id: int) -> None:
+    def enqueue(self, job_id: int) -> bool:
         self._queue.put(job_id)
+        return True
 
     def health(self) -> tuple[bool, str]:
         alive = sum(t.is_alive() for t in self._threads)
@@ -80,8 +86,15 @@ class CeleryQueue:
     def stop(self) -> None:
         pass
 
-    def enqueue(self, job_id: int) -> None:
-        self.app.send_task("gijiroku.run_job", args=[job_id], queue=self.settings.celery_queue)
+    def enqueue(self, job_id: int) -> bool:
+        """Publish, bounded in time (celery_app's timeouts and publish retry policy), so an upload
+        never hangs or fails on a broker outage; the recovery sweep sends the job later."""
+        try:
+            self.app.send_task("gijiroku.run_job", args=[job_id], queue=self.settings.celery_queue)
+        except Exception as exc:  # kombu/redis raise many types; all mean "not sent"
+            log.warning("job %s not sent to the broker (%s: %s); the recovery sweep will send it", job_id, exc.__class__.__name__, exc)
+            return False
+        return True
 
     def health(self) -> tuple[bool, str]:
         try:

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.errors import GijirokuError
+from models.errors import GijirokuError, new_error_id, unexpected_error
 from models.pipeline import overall_fraction
 from models.types import MeetingInfo
 from service.config import Settings
@@ -29,12 +29,6 @@ from service.storage import audio_file
 log = logging.getLogger(__name__)
 
 _PROGRESS_INTERVAL_S = 1.0
-GENERIC_FAILURE = GijirokuError(
-    "internal_error",
-    "処理中に予期しないエラーが発生しました。管理者にお問い合わせください。",
-    "An unexpected error occurred while processing; please contact the administrator.",
-    status=500,
-)
 
 
 class JobAborted(Exception):
@@ -140,6 +134,14 @@ def _finish_failed(sessions: sessionmaker[Session], job_id: int, attempt: int, e
         db.commit()
 
 
+def _finish_crashed(sessions: sessionmaker[Session], job_id: int, attempt: int, what: str) -> None:
+    """A bug, not bad input (call it inside ``except``): the job fails with a message carrying an
+    error id, and the same id is in the logged traceback, so the admin finds it from the report."""
+    error_id = new_error_id()
+    log.exception("job %s %s [error id %s]", job_id, what, error_id)
+    _finish_failed(sessions, job_id, attempt, unexpected_error(error_id))
+
+
 def _finish_done(sessions: sessionmaker[Session], job_id: int, attempt: int, minutes: dict[str, Any]) -> None:
     """Mark done and store the draft in one transaction, only if this attempt still owns the job."""
     with sessions() as db:
@@ -156,22 +158,21 @@ def _finish_done(sessions: sessionmaker[Session], job_id: int, attempt: int, min
 
 
 def run_job(sessions: sessionmaker[Session], settings: Settings, job_id: int) -> None:
-    """Run one job to a terminal state. Never raises for pipeline problems: they become ``failed``."""
+    """Run one job to a terminal state. Never raises once the job is claimed, unless the database
+    is away: bad input and bugs alike become ``failed`` with a Japanese + English message."""
     with sessions() as db:
         attempt = _claim(db, settings, job_id)
         if attempt is None:
             log.info("job %s is not claimable (already taken, finished or cancelled)", job_id)
             return
-        job = db.get(Job, job_id)
-        assert job is not None
-        meeting = job.meeting
-        audio: Path | None = audio_file(settings, meeting)
-        info = meeting_info(meeting)
         try:
+            job = db.get(Job, job_id)
+            assert job is not None
+            audio: Path | None = audio_file(settings, job.meeting)
+            info = meeting_info(job.meeting)
             overrides = _overrides(db, job)
         except Exception:
-            log.exception("job %s: could not load the department vocabulary", job_id)
-            _finish_failed(sessions, job_id, attempt, GENERIC_FAILURE)
+            _finish_crashed(sessions, job_id, attempt, "could not read its meeting or vocabulary")
             return
     log.info("job %s attempt %s started", job_id, attempt)
     try:
@@ -191,10 +192,13 @@ def run_job(sessions: sessionmaker[Session], settings: Settings, job_id: int) ->
         _finish_failed(sessions, job_id, attempt, exc)
         return
     except Exception:
-        log.exception("job %s crashed", job_id)
-        _finish_failed(sessions, job_id, attempt, GENERIC_FAILURE)
+        _finish_crashed(sessions, job_id, attempt, "crashed")
         return
-    _finish_done(sessions, job_id, attempt, minutes.to_dict())
+    try:
+        _finish_done(sessions, job_id, attempt, minutes.to_dict())
+    except Exception:  # e.g. minutes the database refuses: the job must not stay running
+        _finish_crashed(sessions, job_id, attempt, "could not store its draft")
+        return
     log.info("job %s done", job_id)
 
 
@@ -203,7 +207,8 @@ def recover_jobs(db: Session, settings: Settings, *, local_worker: bool) -> list
 
     ``local_worker``: the in-process worker at start-up knows no other worker exists, so every
     running job is an orphan and every queued job lost its in-memory message. With Celery only
-    jobs whose heartbeat went stale are orphans; queued ones still have their Redis message.
+    jobs whose heartbeat went stale are orphans; queued ones whose message may be lost are the
+    maintenance sweep's (``service.maintenance.recover``).
     """
     stale = Job.status == JobStatus.running
     if not local_worker:

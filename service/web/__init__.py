@@ -9,6 +9,6 @@ header, the CSRF token and the login redirect.
 from __future__ import annotations
 
 from service.web.pages import router
-from service.web.render import STATIC_DIR, TEMPLATES, MaybeAuth, PageAuth, login_redirect, page_auth, render
+from service.web.render import STATIC_DIR, TEMPLATES, MaybeAuth, PageAuth, PageId, login_redirect, page_auth, render
 
-__all__ = ["router", "render", "page_auth", "MaybeAuth", "PageAuth", "login_redirect", "STATIC_DIR", "TEMPLATES"]
+__all__ = ["router", "render", "page_auth", "MaybeAuth", "PageAuth", "PageId", "login_redirect", "STATIC_DIR", "TEMPLATES"]

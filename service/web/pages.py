@@ -11,12 +11,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from models.errors import GijirokuError
 from service.auth.login import check_credentials, end_browser_session, start_browser_session
+from service.auth.origin import cross_origin_error, same_origin
 from service.auth.roles import Permission
 from service.auth.tokens import csrf_matches
 from service.db.models import Department, Role
 from service.deps import SessionDep, SettingsDep, client_ip
 from service.scope import meeting_for_user
-from service.web.render import ROLE_LABELS, MaybeAuth, PageAuth, login_redirect, render
+from service.web.render import ROLE_LABELS, MaybeAuth, PageAuth, PageId, login_redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -56,8 +57,12 @@ def login_submit(
     password: str = Form(default="", max_length=1000),
     next: str = Form(default="/meetings", max_length=2000),
 ) -> Response:
-    """Form login (works without JS); a failed attempt re-renders the form with the API's message."""
+    """Form login (works without JS); a failed attempt re-renders the form with the API's message.
+    A post from another site is refused before the credentials are looked at (login CSRF)."""
     ip = client_ip(request)
+    if not same_origin(request, settings):
+        return render(request, "login.html", None, status_code=403, next="/meetings", username="",
+                      error=cross_origin_error().message)
     if not username or not password:
         return render(request, "login.html", None, status_code=422, next=_safe_next(next), username=username,
                       error="ユーザー名とパスワードを入力してください。")
@@ -72,10 +77,12 @@ def login_submit(
 
 
 @router.post("/logout", response_class=HTMLResponse)
-def logout(auth: MaybeAuth, db: SessionDep, csrf_token: str = Form(default="", max_length=200)) -> Response:
+def logout(
+    request: Request, auth: MaybeAuth, db: SessionDep, csrf_token: str = Form(default="", max_length=200)
+) -> Response:
     response = RedirectResponse("/login", status_code=303)
     if auth and csrf_matches(auth.token, csrf_token):
-        end_browser_session(db, auth.token, response)
+        end_browser_session(db, auth.token, response, client_ip(request))
     return response
 
 
@@ -104,7 +111,7 @@ def _meeting_or_error(request: Request, auth: PageAuth, db: SessionDep, meeting_
 
 
 @router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
-def meeting_page(request: Request, meeting_id: int, auth: MaybeAuth, db: SessionDep) -> Response:
+def meeting_page(request: Request, meeting_id: PageId, auth: MaybeAuth, db: SessionDep) -> Response:
     if auth is None:
         return login_redirect(request)
     meeting, error = _meeting_or_error(request, auth, db, meeting_id)
@@ -114,7 +121,7 @@ def meeting_page(request: Request, meeting_id: int, auth: MaybeAuth, db: Session
 
 
 @router.get("/meetings/{meeting_id}/edit", response_class=HTMLResponse)
-def editor_page(request: Request, meeting_id: int, auth: MaybeAuth, db: SessionDep) -> Response:
+def editor_page(request: Request, meeting_id: PageId, auth: MaybeAuth, db: SessionDep) -> Response:
     if auth is None:
         return login_redirect(request)
     meeting, error = _meeting_or_error(request, auth, db, meeting_id)

@@ -12,11 +12,13 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from pydantic import BeforeValidator
 
 from service.auth.roles import Permission, has_permission
 from service.auth.tokens import SESSION_COOKIE, resolve_token
 from service.db.models import AuthToken, Role, TokenKind, User
 from service.deps import SessionDep
+from service.schemas import MAX_ID
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
@@ -50,6 +52,18 @@ def _page_auth(request: Request, db: SessionDep) -> PageAuth | None:
         return None
     return PageAuth(row.user, row)
 
+
+def _id_or_zero(value: object) -> object:
+    """A path segment that cannot be a row id (not decimal, 0, beyond the database's integer, the
+    same ``MAX_ID`` bound the API checks) becomes 0, which no row has: the page then answers its
+    ordinary 404 instead of a 422 JSON body, or a 500 when SQLite cannot bind a huge integer."""
+    if isinstance(value, str):
+        return int(value) if len(value) <= 10 and value.isascii() and value.isdecimal() and 0 < int(value) <= MAX_ID else 0
+    return value
+
+
+PageId = Annotated[int, BeforeValidator(_id_or_zero)]
+"""The type of every id in an HTML route's path (``/meetings/{meeting_id}``)."""
 
 page_auth = Depends(_page_auth)
 MaybeAuth = Annotated[PageAuth | None, page_auth]

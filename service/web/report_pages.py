@@ -36,8 +36,8 @@ from service.deps import SessionDep, SettingsDep, client_ip
 from service.report_charts import PALETTE, TOTAL_COLOR, Series, bar_chart, line_chart
 from service.reports import Report, Table, build_report, default_fiscal_year, report_scope
 from service.scope import meeting_for_user
-from service.surveys import SurveyAnswers, save_survey, survey_status
-from service.web.render import MaybeAuth, PageAuth, login_redirect, render
+from service.surveys import SurveyAnswers, may_answer, not_respondent_error, save_survey, survey_status
+from service.web.render import MaybeAuth, PageAuth, PageId, login_redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -230,7 +230,7 @@ def close_month_form(
 @router.post("/reports/closures/{closure_id}/delete", response_class=HTMLResponse)
 def reopen_month_form(
     request: Request,
-    closure_id: int,
+    closure_id: PageId,
     auth: MaybeAuth,
     db: SessionDep,
     csrf_token: str = Form(default="", max_length=200),
@@ -284,20 +284,22 @@ def _survey_page(request: Request, auth: PageAuth, db: Any, meeting: Any, *, sta
 
 
 @router.get("/meetings/{meeting_id}/survey", response_class=HTMLResponse)
-def survey_page(request: Request, meeting_id: int, auth: MaybeAuth, db: SessionDep, saved: int = 0) -> Response:
+def survey_page(request: Request, meeting_id: PageId, auth: MaybeAuth, db: SessionDep, saved: int = 0) -> Response:
     if auth is None:
         return login_redirect(request)
     try:
         meeting = meeting_for_user(db, auth.user, meeting_id)
     except GijirokuError as exc:
         return _error(request, auth, exc)
+    if not may_answer(auth.user):
+        return _error(request, auth, not_respondent_error())
     return _survey_page(request, auth, db, meeting, saved=bool(saved))
 
 
 @router.post("/meetings/{meeting_id}/survey", response_class=HTMLResponse)
 def survey_submit(
     request: Request,
-    meeting_id: int,
+    meeting_id: PageId,
     auth: MaybeAuth,
     db: SessionDep,
     satisfaction: str = Form(default="", max_length=32),
@@ -314,6 +316,8 @@ def survey_submit(
         meeting = meeting_for_user(db, auth.user, meeting_id)
     except GijirokuError as exc:
         return _error(request, auth, exc)
+    if not may_answer(auth.user):
+        return _error(request, auth, not_respondent_error())
     form = {"satisfaction": satisfaction, "continued_use": continued_use, "estimated_minutes": estimated_minutes,
             "review_minutes": review_minutes, "comment": comment}
     if not csrf_matches(auth.token, csrf_token):

@@ -12,6 +12,9 @@ here. Keep the existing fixture names and behaviour stable.
   its database directly; ``live_server.base_url`` is also the ``base_url`` fixture, so
   ``page.goto("/meetings")`` works.
 * ``login(page, username, password)`` logs in through the login form.
+* ``context`` wraps pytest-playwright's: a test fails when a page in it reports a
+  Content-Security-Policy violation (an inline script or style, a foreign origin), so the strict
+  policy of ``service.security_headers`` is checked on every page the tests open.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from typing import Any
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect
 
 HERE = Path(__file__).parent
 # Pipelines selectable by name: the service tests' fake one and this folder's scripted one.
@@ -73,6 +76,21 @@ def browser_context_args(browser_context_args: dict[str, Any], live_server: Live
         "timezone_id": "Asia/Tokyo",
         "accept_downloads": True,
     }
+
+
+@pytest.fixture
+def context(context: BrowserContext) -> Iterator[BrowserContext]:
+    """pytest-playwright's context; Chromium logs every CSP violation to the console, and any
+    such message fails the test."""
+    violations: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(f"{message.location.get('url', '')}: {message.text}")
+
+    context.on("console", on_console)
+    yield context
+    assert violations == [], "CSP violations:\n" + "\n".join(violations)
 
 
 def _free_port() -> int:

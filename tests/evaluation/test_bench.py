@@ -28,7 +28,7 @@ from evaluation.bench_report import (
 from evaluation.metrics import Rate
 from evaluation.rss import MIB, RssSampler, read_rss_bytes
 from models.audio import decode_audio
-from models.pipeline import StageTimer
+from models.pipeline import PipelineRun
 from models.types import SAMPLE_RATE, MeetingInfo, Minutes, Speaker, Turn
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -93,9 +93,9 @@ class AllocatingPipeline:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.timer = StageTimer()
 
-    def run(self, audio_path: Path, progress=None) -> Minutes:
+    def run_timed(self, audio_path: Path, progress=None) -> PipelineRun:
+        seconds = {}
         for stage in ("decode", "diarize", "transcribe", "attribute", "draft"):
             progress(stage, 0.0)
             if stage == "transcribe":
@@ -103,9 +103,10 @@ class AllocatingPipeline:
                 progress(stage, 0.5)
                 del block  # a large block is unmapped: resident memory falls again
             progress(stage, 1.0)
-            self.timer.seconds[stage] = 0.001
+            seconds[stage] = 0.001
         turn = Turn(speaker="S1", start=0.0, end=1.0, text="本日の会議を始めます。", clean_text="本日の会議を始めます。")
-        return Minutes(meeting=MeetingInfo(), speakers=[Speaker("S1", "話者1")], turns=[turn], duration=1.0)
+        minutes = Minutes(meeting=MeetingInfo(), speakers=[Speaker("S1", "話者1")], turns=[turn], duration=1.0)
+        return PipelineRun(minutes, seconds)
 
 
 @needs_proc

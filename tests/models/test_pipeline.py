@@ -21,9 +21,8 @@ FIXTURES = Path(__file__).parents[1] / "fixtures"
 def meeting_run():
     meeting = load_meeting(FIXTURES / "ja_meeting.json")
     stages: list[tuple[str, float]] = []
-    pipeline = Pipeline(PipelineOptions())
-    minutes = pipeline.run(FIXTURES / "ja_meeting.wav", progress=lambda s, f: stages.append((s, f)))
-    return meeting, minutes, stages, pipeline
+    run = Pipeline(PipelineOptions()).run_timed(FIXTURES / "ja_meeting.wav", progress=lambda s, f: stages.append((s, f)))
+    return meeting, run.minutes, stages, run
 
 
 @pytest.mark.slow
@@ -60,10 +59,10 @@ def test_words_are_timed_with_probabilities_and_turns_have_clean_text(meeting_ru
 @pytest.mark.slow
 @pytest.mark.ci
 def test_progress_reports_every_stage_in_order(meeting_run) -> None:
-    _, _, stages, pipeline = meeting_run
+    _, _, stages, run = meeting_run
     order = list(dict.fromkeys(s for s, _ in stages))
     assert order == ["decode", "diarize", "transcribe", "attribute", "draft"]
-    assert set(pipeline.timer.seconds) == set(order)
+    assert set(run.stage_seconds) == set(order)
 
 
 @pytest.mark.slow

@@ -24,10 +24,10 @@ def test_long_turns_are_cut_into_clips_no_longer_than_the_limit() -> None:
     assert clips[0].start == 0.0 and clips[-1].end == 70.0
 
 
-def test_overlapping_speech_keeps_both_clips_whole() -> None:
+def test_overlapping_speech_shares_one_clip_that_hears_both_turns_whole() -> None:
+    # batched decoding needs disjoint clips (issue 16); properties in test_clip_planning.py
     segs = [SpeakerSegment(0.0, 5.0, "A"), SpeakerSegment(4.5, 8.0, "B")]
-    clips = plan_clips(segs, 8.0, TranscriptionOptions(pad_s=0.2))
-    assert clips[0].end >= 5.0 and clips[1].start <= 4.5
+    assert plan_clips(segs, 8.0, TranscriptionOptions(pad_s=0.2)) == [Clip(0.0, 8.0, None)]
 
 
 def test_hallucination_guard() -> None:

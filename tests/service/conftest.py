@@ -3,6 +3,7 @@ two departments and one user per role (helpers in ``svc_helpers``)."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,6 +21,16 @@ from svc_helpers import bearer, make_settings, seed_users  # noqa: E402
 from service.app import create_app  # noqa: E402
 from service.config import Settings  # noqa: E402
 from service.jobs.pipeline import reset_pipeline  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _keep_umask() -> Iterator[None]:
+    """CLI commands set umask 077 for their process (service.private_files); in the test process
+    that must not leak into later tests."""
+    old = os.umask(0o022)
+    os.umask(old)
+    yield
+    os.umask(old)
 
 
 @pytest.fixture

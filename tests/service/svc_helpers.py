@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import io
+import threading
 import time
 import wave
 from pathlib import Path
@@ -116,3 +118,41 @@ def stored_files(settings: Settings) -> list[Path]:
     """Every file under uploads/ (including partial ones)."""
     root = settings.data_dir / "uploads"
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def asgi_call(app: FastAPI, method: str, path: str, headers: list[tuple[bytes, bytes]],
+              messages: list[dict[str, Any]], client: tuple[str, int] = ("127.0.0.1", 50000)) -> tuple[list[dict[str, Any]], int]:
+    """Drive the ASGI app with exactly ``messages`` (then ``http.disconnect``), as a client that
+    stops sending would; returns what the app sent and how many messages it pulled. Runs in its
+    own thread: the browser tests leave an event loop running in the main thread."""
+    pending, sent, pulled = list(messages), [], 0
+
+    async def receive() -> dict[str, Any]:
+        nonlocal pulled
+        if not pending:
+            return {"type": "http.disconnect"}
+        pulled += 1
+        return pending.pop(0)
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
+        "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"", "headers": headers,
+        "client": client, "server": ("testserver", 80),
+    }
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(app(scope, receive, send))
+        except BaseException as exc:  # re-raised in the test's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return sent, pulled

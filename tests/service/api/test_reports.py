@@ -7,7 +7,7 @@ Seeded data (times in JST; each survey's minutes saved = estimate − (editing +
   a1  2024-04-10 10:00  audio 3600 s, processing 600 s, revisions 「本日は晴天なり」→「本日は晴天です」
       (edit rate 2/7 = 28.571 %)
       staff_a  大変満足 / はい        estimate 120, editing 1200+600 s = 30 min  → +90
-      clerk_a  どちらともいえない / わからない  estimate 60, editing 3600 s = 60, review 30 → −30
+      admin    どちらともいえない / わからない  estimate 60, editing 3600 s = 60, review 30 → −30
   a2  2025-03-31 23:30  audio 1800 s, processing 300 s, one revision (no edit rate)
       staff_a  満足 / はい            estimate 90, editing 600 s = 10, review 20  → +60
   a3  2025-04-01 00:30  audio 7200 s, processing 1200 s, 3 revisions, last == draft (edit rate 0)
@@ -60,7 +60,7 @@ def seeded(app, client, auth):
                       revisions=("開会します。", "開会しました。", "開会します。"))
     seed_meeting(app, "議会事務局", jst(2024, 6, 5, 12), duration=5400, processing_seconds=900)
     seed_meeting(app, "議会事務局", None)
-    sa, ca = auth("staff_a"), auth("clerk_a")
+    sa, ca = auth("staff_a"), auth("admin")  # only users who may edit answer (issue 10, row 5)
     answer(client, sa, a1, "very_satisfied", "yes", estimated=120, editing=(1200, 600))
     answer(client, ca, a1, "neutral", "unsure", estimated=60, review=30, editing=(3600,))
     answer(client, sa, a2, "satisfied", "yes", estimated=90, review=20, editing=(600,))
@@ -190,7 +190,12 @@ def test_edits_after_the_draft_change_the_edit_rate(client, auth, app):
 def test_department_names_cannot_inject_formulas_or_break_the_xlsx(app, client, auth):
     admin = auth("admin")
     assert client.post("/api/departments", headers=admin, json={"name": "=HYPERLINK(\"x\")"}).status_code == 201
-    assert client.post("/api/departments", headers=admin, json={"name": "制御\x01文字"}).status_code == 201
+    assert client.post("/api/departments", headers=admin, json={"name": "制御\x01文字"}).status_code == 422  # issue 10
+    from service.db.models import Department
+
+    with app.state.ctx.sessions() as db:  # a name stored before requests were checked still exports
+        db.add(Department(name="制御\x01文字"))
+        db.commit()
     seed_meeting(app, "=HYPERLINK(\"x\")", jst(2024, 5, 1, 9))
     r = client.get("/api/reports/download?format=csv&fiscal_year=2024", headers=admin)
     names = [row[0] for row in csv.reader(io.StringIO(r.content.decode("utf-8-sig")))]
