@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install install-pyannote run test test-all system-deps services clean
+.PHONY: install install-pyannote run lint test test-all system-deps services clean
 
 install: $(STAMP)
 
@@ -47,11 +47,17 @@ system-deps:
 services:
 	bash scripts/start-services.sh
 
-test: install install-pyannote system-deps services
+# Lint, formatting and types (config in pyproject.toml) run before the tests, so a failure shows first.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy service models exporters evaluation
+
+test: install lint install-pyannote system-deps services
 	$(BIN)/pytest -m "not slow or ci" -q
 
-test-all: install install-pyannote system-deps services
+test-all: install lint install-pyannote system-deps services
 	$(BIN)/pytest -q
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -53,13 +53,14 @@ def _score(args: argparse.Namespace) -> str:
     variants = VARIANTS if args.variant == "all" else (args.variant,)
     hypotheses = hypotheses_from_dir(args.hyp_dir) if args.hyp_dir else hypotheses_from_pipeline()
     scores = list(score_corpus(meetings, variants, hypotheses))
-    if not scores:
+    total = pooled(scores)
+    if total is None:
         raise GijirokuError(
             "nothing_scored",
             f"{args.corpus_dir} に音声（{args.variant}）のある会議がありません。",
             f"No meeting in {args.corpus_dir} has {args.variant} audio.",
         )
-    return render([*scores, pooled(scores)], args.format)
+    return render([*scores, total], args.format)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -153,18 +153,17 @@ def add_pipeline_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def build_pipeline(opts: BenchOptions):
-    from models.pipeline import Pipeline, PipelineOptions
-    from service.config import get_settings
+    from evaluation.settings import ModelSettings
+    from models.pipeline import Pipeline
 
-    overrides = {
+    options = ModelSettings().pipeline_options()
+    flags = {
         "model_path": opts.model, "device": opts.device, "compute_type": opts.compute_type,
         "cpu_threads": opts.cpu_threads, "beam_size": opts.beam_size, "batch_size": opts.batch_size,
         "diarizer": opts.diarizer,
     }
-    options = PipelineOptions.from_settings(get_settings(), **overrides)
-    if not opts.prompt:
-        options = replace(options, prompt=None)  # from_settings drops None overrides
-    return Pipeline(options)
+    given: dict[str, Any] = {name: value for name, value in flags.items() if value is not None}  # left out: the setting
+    return Pipeline(replace(options, **given, prompt=options.prompt if opts.prompt else None))
 
 
 def describe_pipeline(pipeline) -> dict[str, Any]:

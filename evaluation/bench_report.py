@@ -15,8 +15,9 @@ from typing import Any
 
 from evaluation.metrics import Rate
 from evaluation.rss import MIB
+from models.pipeline import STAGES
 
-PIPELINE_STAGES = ("decode", "diarize", "transcribe", "attribute", "draft", "export")
+PIPELINE_STAGES = (*STAGES, "export")  # export: rendering docx + json after the pipeline
 FORMATS = ("md", "json")
 
 

@@ -178,10 +178,9 @@ def add_fuzz_command(commands) -> None:
 
 def fuzz_command(args) -> int:
     """The acceptance run: the pipeline as configured (``GIJIROKU_*``), like the service's."""
-    from models.pipeline import Pipeline, PipelineOptions
-    from service.config import get_settings
+    from evaluation.settings import configured_pipeline
 
-    pipeline = Pipeline(PipelineOptions.from_settings(get_settings()))
+    pipeline = configured_pipeline()
     outcomes = fuzz(pipeline, corpus_sources(args.corpus_dir), args.cuts, args.seed, args.min_s, args.max_s,
                     report=lambda outcome: print(outcome, flush=True))
     print(summary(outcomes))

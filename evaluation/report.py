@@ -29,10 +29,8 @@ FORMATS = ("md", "csv", "json")
 
 
 def _cell(value: Rate | float, key: str) -> str:
-    if key == "lost_turns":
-        return f"{value.errors:g}/{value.total:g}"
     if isinstance(value, Rate):
-        return f"{100 * value.value:.2f}"
+        return f"{value.errors:g}/{value.total:g}" if key == "lost_turns" else f"{100 * value.value:.2f}"
     return f"{value:.2f}"
 
 

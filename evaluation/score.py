@@ -113,10 +113,9 @@ def hypotheses_from_dir(hyp_dir: Path) -> HypothesisSource:
 
 def hypotheses_from_pipeline() -> HypothesisSource:
     """Run the transcription pipeline on each meeting's audio (slow: real models), as configured."""
-    from models.pipeline import Pipeline, PipelineOptions
-    from service.config import get_settings
+    from evaluation.settings import configured_pipeline
 
-    pipeline = Pipeline(PipelineOptions.from_settings(get_settings()))
+    pipeline = configured_pipeline()
 
     def run(meeting: Meeting, variant: str) -> Minutes:
         return pipeline.run(meeting.audio[variant])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from exporters.docx import render_docx
@@ -21,19 +22,25 @@ from models.errors import GijirokuError
 from models.safe_text import scrubbed
 from models.types import Minutes
 
-FORMATS = ("docx", "txt", "srt", "vtt", "json")
 
-_RENDERERS: dict[str, Callable[[Minutes, bool], bytes]] = {
-    "docx": render_docx,
-    "txt": render_text,
-    "srt": render_srt,
-    "vtt": render_vtt,
-    "json": lambda minutes, _clean: render_json(minutes),
+@dataclass(frozen=True)
+class _Format:
+    render: Callable[[Minutes, bool], bytes]  # (minutes, clean) → file content
+    media_type: str  # what a download of it is served as
+
+
+_FORMATS: dict[str, _Format] = {
+    "docx": _Format(render_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "txt": _Format(render_text, "text/plain; charset=utf-8"),
+    "srt": _Format(render_srt, "application/x-subrip; charset=utf-8"),
+    "vtt": _Format(render_vtt, "text/vtt; charset=utf-8"),
+    "json": _Format(lambda minutes, _clean: render_json(minutes), "application/json"),
 }
+FORMATS = tuple(_FORMATS)
 
 
 def _check_format(fmt: str) -> str:
-    if fmt not in _RENDERERS:
+    if fmt not in _FORMATS:
         raise GijirokuError(
             "unknown_format",
             f"出力形式「{fmt}」には対応していません（対応形式: {'、'.join(FORMATS)}）。",
@@ -49,7 +56,12 @@ def render(minutes: Minutes, fmt: str, *, clean: bool = True) -> bytes:
     characters) become U+FFFD first, so text stored before requests were checked, or odd model
     output, still exports instead of failing."""
     printable = Minutes.from_dict(scrubbed(minutes.to_dict()))
-    return _RENDERERS[_check_format(fmt)](printable, clean)
+    return _FORMATS[_check_format(fmt)].render(printable, clean)
+
+
+def media_type(fmt: str) -> str:
+    """The HTTP media type of a format's file (``unknown_format`` for any other name)."""
+    return _FORMATS[_check_format(fmt)].media_type
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -67,9 +79,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def write_outputs(
-    minutes: Minutes, base_path: Path, formats: Iterable[str], *, clean: bool = True
-) -> list[Path]:
+def write_outputs(minutes: Minutes, base_path: Path, formats: Iterable[str], *, clean: bool = True) -> list[Path]:
     """Write ``base_path.<fmt>`` for each format (in the order given, duplicates once)."""
     base_path = Path(base_path)
     wanted = [_check_format(fmt) for fmt in dict.fromkeys(formats)]

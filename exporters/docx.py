@@ -23,6 +23,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.text.font import CT_RPr
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
@@ -95,7 +96,7 @@ def _set_up_page(doc: DocumentObject) -> None:
     footer.add_run(" -")
 
 
-def _field_char(kind: str) -> OxmlElement:
+def _field_char(kind: str) -> BaseOxmlElement:
     element = OxmlElement("w:fldChar")
     element.set(qn("w:fldCharType"), kind)
     return element
@@ -122,9 +123,9 @@ def _add_header_table(doc: DocumentObject, minutes: Minutes) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     widths = (Cm(2.6), Cm(13.4))  # together the 16 cm between the margins
-    for column, width in zip(table.columns, widths):
+    for column, width in zip(table.columns, widths, strict=True):
         column.width = width  # the grid, which LibreOffice follows
-    for row, (label, values) in zip(table.rows, rows):
+    for row, (label, values) in zip(table.rows, rows, strict=True):
         label_cell, value_cell = row.cells
         label_cell.width, value_cell.width = widths  # the cells, which Word follows
         label_paragraph = label_cell.paragraphs[0]

@@ -4,6 +4,9 @@ The embedded default is Whisper base (multilingual, CTranslate2) shipped as two 
 ``model.bin`` halves are joined once into a cache directory. Nothing is fetched from a model hub:
 faster-whisper would treat an unknown name as a Hugging Face repo id, so only existing directories
 are passed to it.
+
+faster-whisper has no type information; ``WhisperLike`` and the segment/word protocols state the part
+of it the pipeline relies on, so the type checker sees that seam and test fakes know what to provide.
 """
 
 from __future__ import annotations
@@ -13,8 +16,12 @@ import importlib.util
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
 
 from models.errors import GijirokuError
 
@@ -22,6 +29,66 @@ EMBEDDED_NAME = "whisper-base-ct2"
 EMBEDDED_SIZE = 145_217_532
 EMBEDDED_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 _SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
+
+
+class WhisperWord(Protocol):
+    """A decoded word (faster-whisper's ``Word``); times in seconds from the start of the audio."""
+
+    @property
+    def start(self) -> float: ...
+    @property
+    def end(self) -> float: ...
+    @property
+    def word(self) -> str: ...
+    @property
+    def probability(self) -> float: ...
+
+
+class WhisperSegment(Protocol):
+    """A decoded segment (faster-whisper's ``Segment``) with the scores the hallucination guard reads."""
+
+    @property
+    def start(self) -> float: ...
+    @property
+    def end(self) -> float: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def words(self) -> Sequence[WhisperWord] | None: ...
+    @property
+    def no_speech_prob(self) -> float: ...
+    @property
+    def avg_logprob(self) -> float: ...
+    @property
+    def compression_ratio(self) -> float: ...
+
+
+class WhisperLike(Protocol):
+    """What the pipeline uses of Whisper: a loaded ``faster_whisper.WhisperModel`` (which
+    ``models.transcription.Transcriber`` wraps in faster-whisper's ``BatchedInferencePipeline``), or a
+    fake that offers the batched ``transcribe`` itself.
+
+    ``detect_language`` answers (language, probability, all probabilities); ``transcribe`` answers
+    (segments, info) for the clips in ``clip_timestamps`` (seconds), in clip order, absolute times.
+    """
+
+    def detect_language(self, audio: np.ndarray) -> tuple[str, float, Any]: ...
+
+    def transcribe(
+        self,
+        audio: np.ndarray,
+        *,
+        language: str | None,
+        task: str,
+        beam_size: int,
+        batch_size: int,
+        clip_timestamps: list[dict[str, float]],
+        initial_prompt: str | None,
+        hotwords: str | None,
+        condition_on_previous_text: bool,
+        word_timestamps: bool,
+        without_timestamps: bool,
+    ) -> tuple[Iterable[WhisperSegment], Any]: ...
 
 
 def _package_data_dir(package: str) -> Path:
@@ -123,7 +190,7 @@ def load_whisper(
     device: str = "auto",
     compute_type: str = "auto",
     cpu_threads: int = 0,
-):
+) -> WhisperLike:
     """Load a ``faster_whisper.WhisperModel`` from disk only (heavy: call once per worker)."""
     from faster_whisper import WhisperModel
 

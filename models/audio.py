@@ -129,7 +129,7 @@ def decode_audio(path: Path) -> np.ndarray:
     try:
         with av.open(str(path), metadata_errors="ignore") as container:
             stream = container.streams.audio[0]
-            stream.thread_type = "AUTO"
+            stream.codec_context.thread_type = "AUTO"
             for frame in container.decode(stream):
                 for out in resampler.resample(frame):
                     buffer.append(out.to_ndarray().reshape(-1))

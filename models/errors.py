@@ -1,7 +1,7 @@
 """The one error type users see: a code plus a Japanese and an English message.
 
 Bad input must never surface as a stack trace. Every layer raises ``GijirokuError``; the CLI prints
-both messages and exits non-zero, the service answers ``{"error": code, "detail": message}``.
+both messages and exits non-zero, the service answers both as fields (service/errors.py).
 """
 
 from __future__ import annotations

@@ -11,15 +11,17 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from models.attribution import attribute, build_turns
 from models.audio import decode_audio
+from models.diarization.single import one_speaker
 from models.draft import Vocabulary, clean_text, verbatim_text
 from models.errors import GijirokuError
 from models.transcription import (
@@ -31,14 +33,21 @@ from models.transcription import (
     plan_clips,
     retry_clips,
 )
-from models.types import SAMPLE_RATE, MeetingInfo, Minutes, Speaker, SpeakerSegment, Turn
-
-if TYPE_CHECKING:
-    from service.config import Settings
+from models.types import NO_HINT, SAMPLE_RATE, MeetingInfo, Minutes, Speaker, SpeakerCountHint, SpeakerSegment, Turn
+from models.vad import speech_regions
 
 log = logging.getLogger(__name__)
 
-STAGES = ("decode", "diarize", "transcribe", "attribute", "draft")
+# The stages in order, with the Japanese names the CLI's progress bar and the web pages show
+# (the pages get them from ``service.jobs.states.JOB_STAGE_LABELS``).
+STAGE_LABELS = {
+    "decode": "音声の読み込み",
+    "diarize": "話者の識別",
+    "transcribe": "文字起こし",
+    "attribute": "話者の割り当て",
+    "draft": "下書きの作成",
+}
+STAGES = tuple(STAGE_LABELS)
 Progress = Callable[[str, float], None]
 
 # Share of a run's wall time per stage (docs/benchmarks.md, 2-core CPU), so progress bars move
@@ -52,41 +61,37 @@ def overall_fraction(stage: str, fraction: float) -> float:
     return min(1.0, done + STAGE_SHARE[stage] * min(max(fraction, 0.0), 1.0))
 
 
-@dataclass
+@dataclass(frozen=True)
 class PipelineOptions:
+    """How a pipeline is built: the models it loads and the decoding every run uses.
+
+    ``service.jobs.options.pipeline_options`` fills it from the ``GIJIROKU_*`` settings; what one
+    recording asks for besides is a ``RunOptions``.
+    """
+
     model_path: Path | None = None  # None: embedded Whisper base
     model_cache_dir: Path = field(default_factory=lambda: Path.home() / ".cache" / "gijiroku")
     device: str = "auto"
     compute_type: str = "auto"
     cpu_threads: int = 0
-    language: str = "ja"
+    language: str = "ja"  # "auto": detected per file
     beam_size: int = 5
     batch_size: int = 8
-    prompt: str | None = DEFAULT_PROMPT_JA
+    prompt: str | None = DEFAULT_PROMPT_JA  # None: no prompt
     diarizer: str = "auto"
     pyannote_dir: Path | None = None
     pyannote_segmentation_step: float = 0.5
-    num_speakers: int | None = None
-    min_speakers: int | None = None
-    max_speakers: int | None = None
-    vocabulary: Vocabulary | None = None
-    vocabulary_hints: bool = False  # also pass the vocabulary to Whisper as hotwords
+    vocabulary_hints: bool = False  # also pass a run's vocabulary to Whisper as hotwords
 
-    @classmethod
-    def from_settings(cls, settings: Settings, **overrides: Any) -> PipelineOptions:
-        base = cls(
-            model_path=settings.model_path,
-            model_cache_dir=settings.model_cache_dir,
-            device=settings.device,
-            compute_type=settings.compute_type,
-            cpu_threads=settings.cpu_threads,
-            language=settings.language,
-            beam_size=settings.beam_size,
-            diarizer=settings.diarizer,
-            pyannote_dir=settings.pyannote_dir,
-            pyannote_segmentation_step=settings.pyannote_segmentation_step,
-        )
-        return replace(base, **{k: v for k, v in overrides.items() if v is not None})
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What one recording asks for (a job's form and department, the CLI's flags); the defaults
+    change nothing. A shared pipeline gets these per call, so no run's choices reach another."""
+
+    speakers: SpeakerCountHint = NO_HINT
+    language: str | None = None  # None: the pipeline's language; "auto" detects it
+    vocabulary: Vocabulary | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,23 @@ class PipelineRun:
 
     minutes: Minutes
     stage_seconds: dict[str, float]
+
+
+class _Stages:
+    """One run's progress reports and stage timings, kept off the shared ``Pipeline``."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self._report: Progress = progress or (lambda stage, fraction: None)
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[Callable[[float], None]]:
+        """Report ``name`` at 0, yield its progress callback, report 1 and record its seconds."""
+        started = time.perf_counter()
+        self._report(name, 0.0)
+        yield lambda fraction: self._report(name, fraction)
+        self._report(name, 1.0)
+        self.seconds[name] = time.perf_counter() - started
 
 
 class Pipeline:
@@ -123,9 +145,8 @@ class Pipeline:
     def diarizer(self):
         with self._diarizer_lock:
             if self._diarizer is None:
-                from models.diarization import load_diarizer
-
                 from models.asr_model import choose_device
+                from models.diarization import load_diarizer
 
                 o = self.options
                 self._diarizer = load_diarizer(
@@ -137,27 +158,30 @@ class Pipeline:
             return self._diarizer
 
     # --- stages ---------------------------------------------------------------------------------
-    def _diarize(self, audio: np.ndarray, options: PipelineOptions, warnings: list[str],
-                 progress: Callable[[float], None]) -> list[SpeakerSegment]:
+    def _diarize(
+        self, audio: np.ndarray, speakers: SpeakerCountHint, warnings: list[str], progress: Callable[[float], None]
+    ) -> list[SpeakerSegment]:
         """Never lose words to diarization: on failure, one speaker over the VAD's speech."""
         try:
-            segments = self.diarizer.diarize(
-                audio,
-                num_speakers=options.num_speakers,
-                min_speakers=options.min_speakers,
-                max_speakers=options.max_speakers,
-                progress=progress,
-            )
+            segments = self.diarizer.diarize(audio, speakers=speakers, progress=progress)
         except Exception as exc:  # any diarizer failure degrades to one speaker, it never aborts
             log.exception("diarization failed; falling back to a single speaker")
             detail = exc.message if isinstance(exc, GijirokuError) else exc.__class__.__name__
             warnings.append(f"話者識別に失敗したため、全体を1人の話者として扱いました（{detail}）。")
             segments = []
         if not segments:
-            from models.vad import speech_regions
-
-            segments = [SpeakerSegment(s, e, "SPEAKER_00") for s, e in speech_regions(audio)]
+            segments = one_speaker(speech_regions(audio))
         return segments
+
+    def _transcription(self, run: RunOptions) -> TranscriptionOptions:
+        o = self.options
+        return TranscriptionOptions(
+            language=run.language or o.language,
+            beam_size=o.beam_size,
+            batch_size=o.batch_size,
+            prompt=o.prompt,
+            hotwords=run.vocabulary.hotwords() if run.vocabulary and o.vocabulary_hints else None,
+        )
 
     def _draft(self, turns: list[Turn], vocabulary: Vocabulary | None) -> None:
         for turn in turns:
@@ -171,83 +195,59 @@ class Pipeline:
         audio_path: Path,
         meeting: MeetingInfo | None = None,
         progress: Progress | None = None,
-        **overrides: Any,
+        options: RunOptions | None = None,
     ) -> Minutes:
-        """Process one recording; ``overrides`` replace ``PipelineOptions`` fields for this run only."""
-        return self.run_timed(audio_path, meeting, progress, **overrides).minutes
+        """Process one recording; ``options``: what this recording asks for (default: nothing)."""
+        return self.run_timed(audio_path, meeting, progress, options).minutes
 
     def run_timed(
         self,
         audio_path: Path,
         meeting: MeetingInfo | None = None,
         progress: Progress | None = None,
-        **overrides: Any,
+        options: RunOptions | None = None,
     ) -> PipelineRun:
         """``run``, also returning the wall seconds of each stage of this run."""
-        options = replace(self.options, **{k: v for k, v in overrides.items() if v is not None})
-        report: Progress = progress or (lambda stage, fraction: None)
+        run = options or RunOptions()
+        stage = _Stages(progress)
         warnings: list[str] = []
-        seconds: dict[str, float] = {}
 
-        def stage(name: str) -> Callable[[float], None]:
-            return lambda fraction: report(name, fraction)
+        with stage("decode"):
+            audio = decode_audio(Path(audio_path))
+            duration = len(audio) / SAMPLE_RATE
 
-        def lap(name: str, started: float) -> float:
-            now = time.perf_counter()
-            seconds[name] = now - started
-            return now
-
-        t = time.perf_counter()
-        report("decode", 0.0)
-        audio = decode_audio(Path(audio_path))
-        duration = len(audio) / SAMPLE_RATE
-        report("decode", 1.0)
-        t = lap("decode", t)
-
-        report("diarize", 0.0)
-        segments = self._diarize(audio, options, warnings, stage("diarize"))
-        report("diarize", 1.0)
-        t = lap("diarize", t)
+        with stage("diarize") as diarize_progress:
+            segments = self._diarize(audio, run.speakers, warnings, diarize_progress)
         if not segments:
-            raise GijirokuError("no_speech", "音声から発言を検出できませんでした。", "No speech was found in the recording.", status=422)
+            raise GijirokuError(
+                "no_speech", "音声から発言を検出できませんでした。", "No speech was found in the recording.", status=422
+            )
 
-        report("transcribe", 0.0)
-        transcription = TranscriptionOptions(
-            language=options.language,
-            beam_size=options.beam_size,
-            batch_size=options.batch_size,
-            prompt=options.prompt,
-            hotwords=options.vocabulary.hotwords() if options.vocabulary and options.vocabulary_hints else None,
-        )
-        clips: list[Clip] = pack_clips(plan_clips(segments, duration, transcription), transcription.pack_s)
-        transcriber = Transcriber(self.whisper, transcription)
-        clip_words, language = transcriber.transcribe(audio, clips, stage("transcribe"))
-        # Second chance for speech no word came back for (content loss is the worst error).
-        retry = retry_clips(segments, clip_words, duration, transcription)
-        if retry:
-            recovered, _ = transcriber.transcribe(audio, retry, language=language)
-            clip_words += [cw for cw in recovered if cw.words]
-        del audio
-        report("transcribe", 1.0)
-        t = lap("transcribe", t)
+        with stage("transcribe") as transcribe_progress:
+            transcription = self._transcription(run)
+            clips: list[Clip] = pack_clips(plan_clips(segments, duration, transcription), transcription.pack_s)
+            transcriber = Transcriber(self.whisper, transcription)
+            clip_words, language = transcriber.transcribe(audio, clips, transcribe_progress)
+            # Second chance for speech no word came back for (content loss is the worst error).
+            retry = retry_clips(segments, clip_words, duration, transcription)
+            if retry:
+                recovered, _ = transcriber.transcribe(audio, retry, language=language)
+                clip_words += [cw for cw in recovered if cw.words]
+            del audio
 
-        report("attribute", 0.0)
-        turns = build_turns(attribute(clip_words, segments))
-        report("attribute", 1.0)
-        t = lap("attribute", t)
+        with stage("attribute"):
+            turns = build_turns(attribute(clip_words, segments))
 
-        report("draft", 0.0)
-        self._draft(turns, options.vocabulary)
-        turns = [turn for turn in turns if turn.text]
-        order: list[str] = []
-        for turn in turns:
-            if turn.speaker not in order:
-                order.append(turn.speaker)
-        speakers = [Speaker(id=sid, label=f"話者{i + 1}") for i, sid in enumerate(order)]
-        if not turns:
-            warnings.append("発言の文字起こし結果が空でした。")
-        report("draft", 1.0)
-        lap("draft", t)
+        with stage("draft"):
+            self._draft(turns, run.vocabulary)
+            turns = [turn for turn in turns if turn.text]
+            order: list[str] = []
+            for turn in turns:
+                if turn.speaker not in order:
+                    order.append(turn.speaker)
+            speakers = [Speaker(id=sid, label=f"話者{i + 1}") for i, sid in enumerate(order)]
+            if not turns:
+                warnings.append("発言の文字起こし結果が空でした。")
         minutes = Minutes(
             meeting=meeting or MeetingInfo(),
             speakers=speakers,
@@ -256,4 +256,4 @@ class Pipeline:
             language=language,
             warnings=warnings,
         )
-        return PipelineRun(minutes, seconds)
+        return PipelineRun(minutes, stage.seconds)

@@ -242,14 +242,20 @@ def _is_hallucination(text: str, language: str, no_speech_prob: float, avg_logpr
 
 
 class Transcriber:
-    """Wraps one loaded ``WhisperModel``; reuse it for every file of a worker."""
+    """Decodes one recording's clips with a loaded ``WhisperModel`` (one ``Transcriber`` per run:
+    faster-whisper's batched pipeline keeps state between calls).
+
+    Anything else given as ``model`` is used as the batched pipeline itself: an object with its
+    ``transcribe(audio, *, clip_timestamps, ...) -> (segments, info)`` and the model's
+    ``detect_language``, which is how the orchestration tests run without the real model.
+    """
 
     def __init__(self, model, options: TranscriptionOptions) -> None:
-        from faster_whisper import BatchedInferencePipeline
+        from faster_whisper import BatchedInferencePipeline, WhisperModel
 
         self.model = model
         self.options = options
-        self._batched = BatchedInferencePipeline(model)
+        self._batched = BatchedInferencePipeline(model) if isinstance(model, WhisperModel) else model
 
     def detect_language(self, audio: np.ndarray) -> str:
         language, _, _ = self.model.detect_language(audio[: 30 * SAMPLE_RATE])

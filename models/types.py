@@ -33,6 +33,31 @@ class SpeakerSegment:
     speaker: str
 
 
+MAX_SPEAKERS_DEFAULT = 10  # the speaker count the diarizer considers at most when told nothing
+
+
+@dataclass(frozen=True)
+class SpeakerCountHint:
+    """What the caller knows about the number of speakers (all optional): the form's 話者数, the
+    CLI's ``--speakers``; every diarizer takes it as one argument."""
+
+    num: int | None = None
+    min: int | None = None
+    max: int | None = None
+
+    def bounds(self, n_points: int) -> tuple[int, int]:
+        """Inclusive (low, high) speaker counts to consider for ``n_points`` embeddings."""
+        if self.num is not None:
+            k = max(1, min(self.num, n_points))
+            return k, k
+        high = min(self.max or MAX_SPEAKERS_DEFAULT, n_points)
+        low = min(max(1, self.min or 1), high)
+        return low, max(low, high)
+
+
+NO_HINT = SpeakerCountHint()
+
+
 @dataclass
 class Turn:
     """One speaker's uninterrupted contribution: what the editor shows as one paragraph."""

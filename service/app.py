@@ -7,7 +7,7 @@ the job queue, re-queue jobs a crash left behind, start the maintenance loop.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -21,9 +21,10 @@ from service.config import Settings, get_settings
 from service.context import AppContext
 from service.db.migrate import upgrade
 from service.errors import install_error_handlers
+from service.jobs import states
 from service.jobs.queue import make_queue
-from service.jobs.runner import recover_jobs
 from service.maintenance import Maintenance
+from service.model_manager import PipelineLike
 from service.private_files import private_dir
 from service.security_headers import SecurityHeaders
 from service.storage import clear_incoming
@@ -40,21 +41,24 @@ def _start(ctx: AppContext) -> Maintenance:
     upgrade(ctx.engine)
     with ctx.sessions() as db:
         ensure_admin_from_env(db, settings)
-    ctx.queue = make_queue(ctx.sessions, settings)
+    ctx.queue = make_queue(ctx)
     if ctx.queue.local:
         clear_incoming(settings)  # single machine: no other node can be mid-upload
     ctx.queue.start()
     with ctx.sessions() as db:
-        for job_id in recover_jobs(db, settings, local_worker=ctx.queue.local):
-            ctx.queue.enqueue(job_id)
+        pending = states.requeue_orphans(db, settings, local_worker=ctx.queue.local)
+        db.commit()
+    for job_id in pending:
+        ctx.queue.enqueue(job_id)
     maintenance = Maintenance(ctx)
     maintenance.start()
     return maintenance
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, pipeline_factory: Callable[[], PipelineLike] | None = None) -> FastAPI:
+    """``pipeline_factory`` replaces the real pipeline (tests pass a fake)."""
     settings = settings or get_settings()
-    ctx = AppContext.from_settings(settings)
+    ctx = AppContext.from_settings(settings, pipeline_factory)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -65,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             maintenance.stop()
             if ctx.queue is not None:
                 ctx.queue.stop()
+            ctx.models.unload()
             ctx.engine.dispose()
 
     app = FastAPI(

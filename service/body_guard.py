@@ -72,7 +72,8 @@ def _invalid_text(where: str) -> GijirokuError:
     return GijirokuError(
         "invalid_text",
         f"使用できない文字（制御文字や対になっていないサロゲートなど）が含まれています: {where}",
-        f"The request contains characters that cannot be stored (control characters or unpaired surrogates) in {where}.",
+        "The request contains characters that cannot be stored (control characters or unpaired surrogates) "
+        f"in {where}.",
         status=422,
     )
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from models.errors import GijirokuError
 from service import transcribe_cli
 from service.config import get_settings
+
+if TYPE_CHECKING:
+    from service.context import AppContext  # imported when a command needs it: `gijiroku --help` stays quick
 
 
 def _cmd_prepare_model(args: argparse.Namespace) -> int:
@@ -25,7 +29,6 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from service.app import create_app
-
     from service.bootstrap import create_initial_admin
 
     settings = get_settings()
@@ -44,7 +47,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _context():  # type: ignore[no-untyped-def]
+def _context() -> AppContext:
     """Settings + a migrated database, for commands that work on the data without the server."""
     from service.context import AppContext
     from service.db.migrate import upgrade
@@ -134,7 +137,11 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_command", required=True)
     p = db.add_parser("upgrade", help="apply migrations (the service also does this on start-up)")
     p.set_defaults(func=_cmd_db_upgrade)
-    p = db.add_parser("repair", help="replace characters that cannot be stored or exported (lone surrogates, control characters) in stored text")
+    p = db.add_parser(
+        "repair",
+        help="replace characters that cannot be stored or exported (lone surrogates, control characters) "
+        "in stored text",
+    )
     p.set_defaults(func=_cmd_db_repair)
     return parser
 

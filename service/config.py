@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     cpu_threads: int = 0  # 0: let CTranslate2 decide
     language: str = "ja"  # "auto" detects the language
     beam_size: int = 5
+    # Unload the models after this many minutes without a job (the next job loads them again);
+    # 0 keeps them loaded for the life of the process.
+    model_idle_unload_minutes: float = Field(default=0.0, ge=0)
 
     # --- diarization ---------------------------------------------------------------------
     diarizer: Literal["auto", "bundled", "pyannote", "none"] = "auto"
@@ -80,8 +83,9 @@ class Settings(BaseSettings):
     # A running job without a progress write this long is presumed dead. Workers write at least every
     # few seconds; the longest silent stretch is a model load or one batch of clips on a slow CPU.
     job_stale_minutes: float = Field(default=10.0, gt=0)
-    # Test seam: "module:callable" building the pipeline from Settings; empty means the real one.
-    pipeline_factory: str = ""
+    # A job whose worker died this many times (counting every start) is failed, not re-queued again:
+    # a recording that kills the worker must not take every worker down in turn, forever.
+    job_max_attempts: int = Field(default=3, ge=1)
 
     # --- reports (issue 6) -------------------------------------------------------------------
     # KPI targets drawn on the report charts; defaults from a prefecture's trial (measured there:

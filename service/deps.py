@@ -34,7 +34,9 @@ def get_context(request: Request) -> AppContext:
     return request.app.state.ctx
 
 
-def get_settings(ctx: Annotated[AppContext, Depends(get_context)]) -> Settings:
+def settings_dep(ctx: Annotated[AppContext, Depends(get_context)]) -> Settings:
+    """The application's settings (``ctx.settings``) — not ``service.config.get_settings``, which
+    reads the environment; a test's app carries its own."""
     return ctx.settings
 
 
@@ -45,7 +47,7 @@ def get_db(ctx: Annotated[AppContext, Depends(get_context)]) -> Iterator[Session
 
 
 ContextDep = Annotated[AppContext, Depends(get_context)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+SettingsDep = Annotated[Settings, Depends(settings_dep)]
 SessionDep = Annotated[Session, Depends(get_db)]
 
 

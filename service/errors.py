@@ -1,7 +1,13 @@
-"""Every error the API returns has one shape: ``{"error": code, "detail": "日本語（English）"}``.
+"""Every error the API returns has one shape::
+
+    {"error": code, "message_ja": "日本語", "message_en": "English", "detail": "日本語（English）"}
+
+``message_ja``/``message_en`` are what clients show (the pages show the Japanese one); ``detail``
+is both joined, kept for API clients written before the separate fields existed.
 
 Routes raise ``GijirokuError`` (models/errors.py); the handlers here also translate FastAPI's own
-validation errors and Starlette's HTTP errors (404 for unknown paths, 405) into that shape.
+validation errors and Starlette's HTTP errors (404 for unknown paths, 405) into that shape. HTML
+pages render the same errors as a Japanese page instead (``service.web.render.PageRoute``).
 """
 
 from __future__ import annotations
@@ -14,14 +20,16 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from models.errors import GijirokuError
+from models.errors import GijirokuError, new_error_id, unexpected_error
+from service.security_headers import CONTENT_SECURITY_POLICY, HEADERS
 from service.storage import disk_full, is_disk_full
 
 log = logging.getLogger(__name__)
 
 
 def error_response(exc: GijirokuError, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": exc.code, "detail": exc.message}, status_code=exc.status, headers=headers)
+    body = {"error": exc.code, "message_ja": exc.ja, "message_en": exc.en, "detail": exc.message}
+    return JSONResponse(body, status_code=exc.status, headers=headers)
 
 
 def not_found(what: str = "指定されたデータ", en: str = "resource") -> GijirokuError:
@@ -52,6 +60,20 @@ _STATUS_MESSAGES = {
 }
 
 
+def invalid_request(exc: RequestValidationError) -> GijirokuError:
+    """FastAPI's validation error as ours, naming the fields (never the values) in both languages."""
+    fields = sorted(
+        {".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path")) for e in exc.errors()}
+    )
+    names = "、".join(f for f in fields if f) or "リクエスト"
+    return GijirokuError(
+        "invalid_request",
+        f"入力内容に誤りがあります: {names}",
+        f"Invalid request: {', '.join(f for f in fields if f) or 'body'}",
+        status=422,
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(GijirokuError)
     async def _gijiroku(_: Request, exc: GijirokuError) -> JSONResponse:
@@ -59,27 +81,17 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        fields = sorted({".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path")) for e in exc.errors()})
-        names = "、".join(f for f in fields if f) or "リクエスト"
-        err = GijirokuError(
-            "invalid_request",
-            f"入力内容に誤りがあります: {names}",
-            f"Invalid request: {', '.join(f for f in fields if f) or 'body'}",
-            status=422,
-        )
-        return error_response(err)
+        return error_response(invalid_request(exc))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        """Bugs still answer in the API's shape; the trace stays in the server log."""
-        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        """Bugs still answer in the API's shape with an error id; the traceback is logged under
+        the same id. Starlette runs this handler in its outermost middleware, outside
+        ``SecurityHeaders``, so the response carries that middleware's headers itself."""
+        error_id = new_error_id()
+        log.error("unhandled error (error id %s) on %s %s", error_id, request.method, request.url.path, exc_info=exc)
         return error_response(
-            GijirokuError(
-                "internal_error",
-                "サーバー内部でエラーが発生しました。管理者にお問い合わせください。",
-                "Internal server error; please contact the administrator.",
-                status=500,
-            )
+            unexpected_error(error_id), {"Content-Security-Policy": CONTENT_SECURITY_POLICY, **HEADERS}
         )
 
     async def _storage(request: Request, exc: Exception) -> JSONResponse:
@@ -95,5 +107,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code, ja, en = _STATUS_MESSAGES.get(exc.status_code, ("http_error", "リクエストを処理できません。", str(exc.detail)))
+        code, ja, en = _STATUS_MESSAGES.get(
+            exc.status_code, ("http_error", "リクエストを処理できません。", str(exc.detail))
+        )
         return error_response(GijirokuError(code, ja, en, status=exc.status_code), getattr(exc, "headers", None))

@@ -2,7 +2,8 @@
 
 * **recovery** (Celery mode, every ``recovery_interval_seconds``): jobs whose message was lost get
   one again. A ``running`` job whose heartbeat is older than ``job_stale_minutes`` lost its worker
-  (``kill -9``, power loss) and is re-queued; a ``queued`` job whose last message is older than
+  (``kill -9``, power loss) and is re-queued (or failed once it has been started
+  ``job_max_attempts`` times); a ``queued`` job whose last message is older than
   ``queued_resend_minutes`` may have lost it with the broker (FLUSHDB, restart without persistence,
   an upload while Redis was down). Both are sent again. A job that was only waiting behind others
   gets a duplicate, which the atomic claim turns into a no-op, so no broker inspection is needed.
@@ -20,13 +21,13 @@ import threading
 import time
 from collections.abc import Callable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from service.auth.tokens import purge_expired
 from service.context import AppContext
 from service.db.base import utcnow
 from service.db.models import Job, JobStatus
-from service.jobs.runner import recover_jobs
+from service.jobs import states
 from service.retention import sweep
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,8 @@ def recover(ctx: AppContext) -> list[int]:
     assert ctx.queue is not None
     settings = ctx.settings
     with ctx.sessions() as db:
-        orphans = recover_jobs(db, settings, local_worker=False)
+        orphans = states.requeue_orphans(db, settings, local_worker=False)
+        db.commit()
         last_sent = func.coalesce(Job.heartbeat_at, Job.created_at)
         cutoff = utcnow() - dt.timedelta(minutes=settings.queued_resend_minutes)
         overdue = db.scalars(select(Job.id).where(Job.status == JobStatus.queued, last_sent < cutoff).order_by(Job.id))
@@ -56,7 +58,7 @@ def recover(ctx: AppContext) -> list[int]:
         sent.append(job_id)
     if sent:
         with ctx.sessions() as db:
-            db.execute(update(Job).where(Job.id.in_(sent), Job.status == JobStatus.queued).values(heartbeat_at=utcnow()))
+            states.mark_sent(db, sent)
             db.commit()
         log.warning("sent %d job(s) again whose message may have been lost: %s", len(sent), sent)
     return sent

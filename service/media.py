@@ -10,7 +10,6 @@ from models.audio import TRUNCATION_TOLERANCE, AudioProbe, probe_audio
 from models.errors import GijirokuError
 
 
-
 def _truncated() -> GijirokuError:
     return GijirokuError(
         "truncated",

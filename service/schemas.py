@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
-from service.db.models import JobStatus, Role
+from service.db.models import JobStatus, MonthClosure, Role
+from service.kpi.answers import CONTINUED_USE_LABELS, SATISFACTION_LABELS, ContinuedUse, Satisfaction
+from service.kpi.periods import Period
 
 MAX_ID = 2**31 - 1  # PostgreSQL integer; larger ids cannot exist, so they never reach the database
 DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -250,3 +252,68 @@ class HealthOut(BaseModel):
     database: ComponentHealth
     queue: ComponentHealth
     model: ComponentHealth
+
+
+# --- surveys and month closing --------------------------------------------------------------
+
+
+class SurveyAnswers(BaseModel):
+    """One user's answers for one meeting: the PUT /survey body, the survey form (validated by
+    this same model) and what ``service.kpi.surveys.save_survey`` stores."""
+
+    satisfaction: Satisfaction = Field(description="very_satisfied=大変満足 … very_dissatisfied=大変不満")
+    continued_use: ContinuedUse = Field(description="yes=はい / no=いいえ / unsure=わからない")
+    estimated_minutes: float = Field(ge=0, le=14_400, description="システムなしで作成した場合の見込み時間（分）")
+    review_minutes: float = Field(default=0.0, ge=0, le=14_400, description="編集画面の外で確認に使った時間（分）")
+    comment: str = Field(default="", max_length=4000)
+
+    @field_validator("comment", mode="after")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+
+class SurveyAnswersOut(SurveyAnswers):
+    """The stored answers (a ``Survey`` row) as the API returns them, with their labels."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    updated_at: dt.datetime
+
+    @computed_field  # type: ignore[prop-decorator]  # mypy cannot see through pydantic's decorator on a property
+    @property
+    def satisfaction_label(self) -> str:
+        return SATISFACTION_LABELS[self.satisfaction]
+
+    @computed_field  # type: ignore[prop-decorator]  # as above
+    @property
+    def continued_use_label(self) -> str:
+        return CONTINUED_USE_LABELS[self.continued_use]
+
+
+class ClosureIn(BaseModel):
+    year: int = Field(ge=2000, le=2100, description="暦年")
+    month: int = Field(ge=1, le=12)
+    department_id: DbId | None = Field(default=None, description="省略: 全所属の月を締める")
+
+
+class ClosureOut(BaseModel):
+    id: int
+    year: int
+    month: int
+    label: str
+    department_id: int | None
+    department: str | None
+    closed_at: dt.datetime
+
+    @classmethod
+    def from_row(cls, row: MonthClosure) -> ClosureOut:
+        return cls(
+            id=row.id,
+            year=row.year,
+            month=row.month,
+            label=Period.of_month(row.year, row.month).label,
+            department_id=row.department_id,
+            department=row.department.name if row.department else None,
+            closed_at=row.closed_at,
+        )

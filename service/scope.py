@@ -16,7 +16,7 @@ from service.db.models import Department, Job, Meeting, User, VocabularyEntry
 from service.errors import not_found
 
 
-def visible_meetings(user: User) -> Select[tuple[Meeting]]:
+def visible_meetings(user: User) -> Select[Meeting]:
     stmt = select(Meeting)
     if not has_permission(user, Permission.all_departments):
         stmt = stmt.where(Meeting.department_id == user.department_id)

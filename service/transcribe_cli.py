@@ -8,6 +8,7 @@ Either way no output file is written.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import re
 import sys
@@ -16,14 +17,6 @@ from pathlib import Path
 from models.errors import GijirokuError, new_error_id, unexpected_error
 
 log = logging.getLogger(__name__)
-
-STAGE_LABELS = {
-    "decode": "音声の読み込み",
-    "diarize": "話者識別",
-    "transcribe": "文字起こし",
-    "attribute": "話者の割り当て",
-    "draft": "会議録案の作成",
-}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -49,9 +42,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _date(value: str):  # type: ignore[no-untyped-def]
-    import datetime as dt
-
+def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
@@ -88,16 +79,16 @@ class _Bar:
     def __init__(self, enabled: bool) -> None:
         from tqdm import tqdm
 
-        from models.pipeline import overall_fraction
+        from models.pipeline import STAGE_LABELS, overall_fraction
 
-        self._overall = overall_fraction
+        self._overall, self._labels = overall_fraction, STAGE_LABELS
         self._bar = tqdm(total=100, unit="%", disable=not enabled, file=sys.stderr,
                          bar_format="{desc} {percentage:3.0f}%|{bar}| {elapsed}")
         self._done = 0.0
 
     def __call__(self, stage: str, fraction: float) -> None:
         position = 100 * self._overall(stage, fraction)
-        self._bar.set_description_str(f"{STAGE_LABELS[stage]} ({stage})")
+        self._bar.set_description_str(f"{self._labels[stage]} ({stage})")
         self._bar.update(max(0.0, position - self._done))
         self._done = max(self._done, position)
 
@@ -125,22 +116,24 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _transcribe(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from exporters import write_outputs
     from models.draft import load_vocabulary
-    from models.pipeline import Pipeline, PipelineOptions
-    from models.types import MeetingInfo
+    from models.pipeline import Pipeline, RunOptions
+    from models.types import MeetingInfo, SpeakerCountHint
     from service.config import get_settings
+    from service.jobs.options import pipeline_options
 
     formats, base = _formats_and_base(args)
     if not args.input.is_file():
         raise GijirokuError("input_missing", f"入力ファイルがありません: {args.input}", f"Input file not found: {args.input}")
-    options = PipelineOptions.from_settings(
-        get_settings(),
-        model_path=args.model,
+    options = pipeline_options(get_settings())
+    if args.model:
+        options = replace(options, model_path=args.model)
+    run_options = RunOptions(
+        speakers=SpeakerCountHint(args.speakers, args.min_speakers, args.max_speakers),
         language=args.language,
-        num_speakers=args.speakers,
-        min_speakers=args.min_speakers,
-        max_speakers=args.max_speakers,
         vocabulary=load_vocabulary(args.vocab) if args.vocab else None,
     )
     bar = _Bar(enabled=not args.quiet)
@@ -153,7 +146,7 @@ def _transcribe(args: argparse.Namespace) -> int:
             attendees=_split_names(args.attendees),
             agenda=list(args.agenda),
         )
-        minutes = Pipeline(options).run(args.input, meeting=meeting, progress=bar)
+        minutes = Pipeline(options).run(args.input, meeting=meeting, progress=bar, options=run_options)
     finally:
         bar.close()
     for warning in minutes.warnings:

@@ -83,7 +83,8 @@ def display_filename(raw: str) -> str:
     if "/" in name or "\\" in name or name in ("", ".", ".."):
         raise _bad(
             "bad_filename",
-            "ファイル名が正しくありません（空の名前、. や ..、パス区切り / や \\ は使えません）。ファイル名を変更してください。",
+            "ファイル名が正しくありません（空の名前、. や ..、パス区切り / や \\ は使えません）。"
+            "ファイル名を変更してください。",
             "The file name is empty, a path (. or ..) or contains a path separator (/ or \\); please rename the file.",
         )
     if (char := invisible_control(name)) is not None:

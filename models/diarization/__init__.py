@@ -15,7 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from models.errors import GijirokuError
-from models.types import SpeakerSegment
+from models.types import NO_HINT, SpeakerCountHint, SpeakerSegment
 
 __all__ = ["Diarizer", "load_diarizer"]
 
@@ -27,9 +27,7 @@ class Diarizer(Protocol):
         self,
         audio: np.ndarray,
         *,
-        num_speakers: int | None = None,
-        min_speakers: int | None = None,
-        max_speakers: int | None = None,
+        speakers: SpeakerCountHint = NO_HINT,
         progress: Callable[[float], None] | None = None,
     ) -> list[SpeakerSegment]:
         """Segments for float32 mono 16 kHz ``audio``, sorted by start, labels ``SPEAKER_00``.. in

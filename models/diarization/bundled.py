@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models.diarization.clustering import SpeakerCountHint, spectral_centroids
+from models.diarization.clustering import spectral_centroids
 from models.diarization.ge2e import FRAMES_PER_SECOND, SpeakerEncoder, mel_spectrogram, volume_gain
 from models.diarization.resegment import resegment
-from models.types import SAMPLE_RATE, SpeakerSegment
+from models.diarization.single import one_speaker
+from models.types import NO_HINT, SAMPLE_RATE, SpeakerCountHint, SpeakerSegment
 from models.vad import speech_regions
 
 
@@ -60,9 +61,7 @@ class BundledDiarizer:
         self,
         audio: np.ndarray,
         *,
-        num_speakers: int | None = None,
-        min_speakers: int | None = None,
-        max_speakers: int | None = None,
+        speakers: SpeakerCountHint = NO_HINT,
         progress: Callable[[float], None] | None = None,
     ) -> list[SpeakerSegment]:
         cfg = self.config
@@ -79,12 +78,11 @@ class BundledDiarizer:
         length = int(round(cfg.window_s * FRAMES_PER_SECOND))
         frame_starts = np.minimum(np.round(starts * FRAMES_PER_SECOND).astype(int), len(mel) - length)
         if frame_starts.size == 0 or frame_starts.min() < 0:  # recording shorter than one window
-            return _single(regions)
+            return one_speaker(regions)
         emb = self.encoder.embed_windows(
             mel, frame_starts, length, progress=(lambda f: progress(0.05 + 0.85 * f)) if progress else None
         )
-        hint = SpeakerCountHint(num_speakers, min_speakers, max_speakers)
-        centroids = spectral_centroids(emb, hint, max_points=cfg.max_cluster_points, neighbour_fraction=cfg.neighbour_fraction)
+        centroids = spectral_centroids(emb, speakers, max_points=cfg.max_cluster_points, neighbour_fraction=cfg.neighbour_fraction)
         segments = resegment(
             regions,
             starts,
@@ -107,6 +105,3 @@ def _mean_square(audio: np.ndarray, regions: list[tuple[float, float]]) -> float
         count += part.size
     return total / max(count, 1)
 
-
-def _single(regions: list[tuple[float, float]]) -> list[SpeakerSegment]:
-    return [SpeakerSegment(round(s, 3), round(e, 3), "SPEAKER_00") for s, e in regions]

@@ -9,29 +9,9 @@ assigned to the resulting centroids.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-MAX_SPEAKERS_DEFAULT = 10
-
-
-@dataclass(frozen=True)
-class SpeakerCountHint:
-    """What the caller knows about the number of speakers (all optional)."""
-
-    num: int | None = None
-    min: int | None = None
-    max: int | None = None
-
-    def bounds(self, n_points: int) -> tuple[int, int]:
-        """Inclusive (low, high) speaker counts to consider for ``n_points`` embeddings."""
-        if self.num is not None:
-            k = max(1, min(self.num, n_points))
-            return k, k
-        high = min(self.max or MAX_SPEAKERS_DEFAULT, n_points)
-        low = min(max(1, self.min or 1), high)
-        return low, max(low, high)
+from models.types import SpeakerCountHint
 
 
 def soft_affinity(emb: np.ndarray, neighbours: int) -> np.ndarray:

@@ -18,7 +18,7 @@ import numpy as np
 
 from models.errors import GijirokuError
 from models.offline import disable_telemetry
-from models.types import SAMPLE_RATE, SpeakerSegment
+from models.types import NO_HINT, SAMPLE_RATE, SpeakerCountHint, SpeakerSegment
 
 
 def _error(code: str, ja: str, en: str) -> GijirokuError:
@@ -81,9 +81,7 @@ class PyannoteDiarizer:
         self,
         audio: np.ndarray,
         *,
-        num_speakers: int | None = None,
-        min_speakers: int | None = None,
-        max_speakers: int | None = None,
+        speakers: SpeakerCountHint = NO_HINT,
         progress: Callable[[float], None] | None = None,
     ) -> list[SpeakerSegment]:
         samples = np.asarray(audio, dtype=np.float32).reshape(1, -1)
@@ -92,9 +90,9 @@ class PyannoteDiarizer:
         try:
             output = self.pipeline(
                 file,
-                num_speakers=num_speakers,
-                min_speakers=min_speakers,
-                max_speakers=max_speakers,
+                num_speakers=speakers.num,
+                min_speakers=speakers.min,
+                max_speakers=speakers.max,
                 hook=_hook(progress) if progress else None,
             )
         except Exception as exc:

@@ -109,7 +109,7 @@ def update_user(user_id: PathId, body: UserUpdate, admin: Admin, db: SessionDep,
         raise not_found("ユーザー", "user")
     changes = body.model_dump(exclude_unset=True)
     role = changes.get("role", user.role)
-    department_id = changes["department_id"] if "department_id" in changes else user.department_id
+    department_id = changes.get("department_id", user.department_id)
     _check_department(db, role, department_id)
     if user.id == admin.id and (role is not Role.admin or changes.get("is_active") is False):
         raise GijirokuError(

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Query, Request, Response
 from sqlalchemy import select
 
+from exporters import FORMATS, media_type, render
 from models.safe_text import scrub
 from models.types import Minutes
 from service.audit import record
@@ -17,27 +18,17 @@ from service.errors import not_found
 
 router = APIRouter(prefix="/api/meetings/{meeting_id}/export", tags=["exports"])
 
-MEDIA_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "txt": "text/plain; charset=utf-8",
-    "srt": "application/x-subrip; charset=utf-8",
-    "vtt": "text/vtt; charset=utf-8",
-    "json": "application/json",
-}
 
-
-@router.get("/{fmt}", response_class=Response, responses={200: {"content": {t: {} for t in MEDIA_TYPES.values()}}})
+@router.get("/{fmt}", response_class=Response, responses={200: {"content": {media_type(f): {} for f in FORMATS}}})
 def export(
     meeting: VisibleMeeting,
     user: Exporter,
     db: SessionDep,
     request: Request,
-    fmt: str = Path(pattern=r"^(docx|txt|srt|vtt|json)$", description="docx / txt / srt / vtt / json"),
+    fmt: str = Path(pattern=f"^({'|'.join(FORMATS)})$", description=" / ".join(FORMATS)),
     revision: int | None = Query(default=None, ge=1, le=2**31 - 1),
     clean: bool = Query(default=True, description="ケバ取り済みの文（false: 素起こし）"),
 ) -> Response:
-    from exporters import render
-
     stmt = select(TranscriptRevision).where(TranscriptRevision.meeting_id == meeting.id)
     if revision is not None:
         stmt = stmt.where(TranscriptRevision.revision == revision)
@@ -48,5 +39,7 @@ def export(
     record(db, user, "exported", meeting=meeting, ip=client_ip(request), format=fmt, revision=row.revision, clean=clean)
     db.commit()
     filename = f"{scrub(meeting.title)}_第{row.revision}版.{fmt}"  # a title stored before text was checked
-    disposition = f"attachment; filename=\"minutes-{meeting.id}-r{row.revision}.{fmt}\"; filename*=UTF-8''{quote(filename)}"
-    return Response(body, media_type=MEDIA_TYPES[fmt], headers={"Content-Disposition": disposition})
+    disposition = (
+        f"attachment; filename=\"minutes-{meeting.id}-r{row.revision}.{fmt}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return Response(body, media_type=media_type(fmt), headers={"Content-Disposition": disposition})

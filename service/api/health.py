@@ -13,8 +13,8 @@ router = APIRouter(tags=["health"])
 
 def _model_health(ctx: ContextDep) -> ComponentHealth:
     settings = ctx.settings
-    if settings.pipeline_factory:
-        return ComponentHealth(ok=True, detail=f"pipeline factory {settings.pipeline_factory}")
+    if ctx.models.injected:
+        return ComponentHealth(ok=True, detail="pipeline supplied by the caller (no model files to check)")
     if settings.model_path is not None:
         ok = (settings.model_path / "model.bin").is_file()
         return ComponentHealth(ok=ok, detail=f"model directory {settings.model_path}" + ("" if ok else " has no model.bin"))

@@ -8,14 +8,13 @@ from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
-from sqlalchemy import update
 from starlette.concurrency import run_in_threadpool
 
 from models.errors import GijirokuError
 from service.audit import record
-from service.db.base import utcnow
 from service.db.models import Job, JobStatus
 from service.deps import ContextDep, SessionDep, Uploader, Viewer, VisibleJob, client_ip
+from service.jobs import states
 from service.schemas import JobOut
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
@@ -33,12 +32,7 @@ def get_job(job: VisibleJob, _: Viewer) -> Job:
 @router.post("/{job_id}/cancel", response_model=JobOut)
 def cancel_job(job: VisibleJob, user: Uploader, db: SessionDep, request: Request) -> Job:
     """Queued or running → cancelled at once; a running worker notices at its next progress step."""
-    res = db.execute(
-        update(Job)
-        .where(Job.id == job.id, Job.status.in_([JobStatus.queued, JobStatus.running]))
-        .values(status=JobStatus.cancelled, finished_at=utcnow())
-    )
-    if res.rowcount != 1:
+    if not states.cancel(db, job.id):
         db.rollback()
         raise GijirokuError(
             "job_not_active", "このジョブは既に終了しているため中止できません。", "The job has already finished.", status=409
@@ -52,13 +46,7 @@ def cancel_job(job: VisibleJob, user: Uploader, db: SessionDep, request: Request
 @router.post("/{job_id}/retry", response_model=JobOut)
 def retry_job(job: VisibleJob, user: Uploader, db: SessionDep, ctx: ContextDep, request: Request) -> Job:
     """Failed or cancelled → queued again (the message is sent after the commit)."""
-    res = db.execute(
-        update(Job)
-        .where(Job.id == job.id, Job.status.in_([JobStatus.failed, JobStatus.cancelled]))
-        # heartbeat_at of a queued job = its last message (service.maintenance): this one, just below
-        .values(status=JobStatus.queued, stage="", percent=0.0, error=None, error_code=None, finished_at=None, heartbeat_at=utcnow())
-    )
-    if res.rowcount != 1:
+    if not states.retry(db, job.id):
         db.rollback()
         raise GijirokuError(
             "job_not_retryable",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -125,18 +126,36 @@ def _parse_form(fields: dict[str, str]) -> UploadForm:
     return form
 
 
-def meeting_out(db: Session, meeting: Meeting, settings: Any) -> MeetingOut:
-    job = db.scalar(select(Job).where(Job.meeting_id == meeting.id).order_by(Job.id.desc()).limit(1))
-    latest = db.scalar(select(func.max(TranscriptRevision.revision)).where(TranscriptRevision.meeting_id == meeting.id))
-    out = MeetingOut.model_validate(
-        {
-            **{k: getattr(meeting, k) for k in MeetingOut.model_fields if hasattr(meeting, k)},
-            "audio_available": meeting.audio_deleted_at is None and meeting.audio_path is not None,
-            "latest_job": JobOut.model_validate(job) if job else None,
-            "latest_revision": latest,
-        }
+def meeting_outs(db: Session, meetings: Sequence[Meeting]) -> list[MeetingOut]:
+    """The meetings with their latest job and latest revision number: two queries for the whole
+    list, however long it is."""
+    ids = [m.id for m in meetings]
+    if not ids:
+        return []
+    latest_job_ids = select(func.max(Job.id)).where(Job.meeting_id.in_(ids)).group_by(Job.meeting_id)
+    jobs = {job.meeting_id: job for job in db.scalars(select(Job).where(Job.id.in_(latest_job_ids)))}
+    revisions: dict[int, int] = dict(
+        db.execute(
+            select(TranscriptRevision.meeting_id, func.max(TranscriptRevision.revision))
+            .where(TranscriptRevision.meeting_id.in_(ids))
+            .group_by(TranscriptRevision.meeting_id)
+        ).all()
     )
-    return out
+    return [
+        MeetingOut.model_validate(
+            {
+                **{k: getattr(m, k) for k in MeetingOut.model_fields if hasattr(m, k)},
+                "audio_available": m.audio_deleted_at is None and m.audio_path is not None,
+                "latest_job": JobOut.model_validate(jobs[m.id]) if m.id in jobs else None,
+                "latest_revision": revisions.get(m.id),
+            }
+        )
+        for m in meetings
+    ]
+
+
+def meeting_out(db: Session, meeting: Meeting) -> MeetingOut:
+    return meeting_outs(db, [meeting])[0]
 
 
 def _store(ctx: AppContext, db: Session, user: User, upload: ReceivedUpload, ip: str) -> tuple[Meeting, Job]:
@@ -155,7 +174,8 @@ def _store(ctx: AppContext, db: Session, user: User, upload: ReceivedUpload, ip:
     if duration > limit_s:
         raise GijirokuError(
             "too_long",
-            f"録音が長すぎます（{duration / 3600:.1f}時間、上限 {settings.max_duration_hours:g} 時間）。分割してアップロードしてください。",
+            f"録音が長すぎます（{duration / 3600:.1f}時間、上限 {settings.max_duration_hours:g} 時間）。"
+            "分割してアップロードしてください。",
             f"The recording is {duration / 3600:.1f} h long; the limit is {settings.max_duration_hours:g} h.",
             status=422,
         )
@@ -238,14 +258,13 @@ async def upload_meeting(request: Request, ctx: ContextDep, auth: AuthDep, db: S
         upload.discard()  # no-op once the file was moved into place
     assert ctx.queue is not None
     await run_in_threadpool(ctx.queue.enqueue, job.id)  # never raises; a lost send is re-sent by the sweep
-    return MeetingCreated(meeting=meeting_out(db, meeting, ctx.settings), job=JobOut.model_validate(job))
+    return MeetingCreated(meeting=meeting_out(db, meeting), job=JobOut.model_validate(job))
 
 
 @router.get("", response_model=list[MeetingOut])
 def list_meetings(
     user: Viewer,
     db: SessionDep,
-    settings: SettingsDep,
     q: str | None = Query(default=None, max_length=200, description="名称・場所の部分一致"),
     limit: int = Query(default=50, ge=1, le=500),
     offset: int = Query(default=0, ge=0, le=10_000_000),
@@ -255,19 +274,19 @@ def list_meetings(
     if q:
         pattern = f"%{q}%"
         stmt = stmt.where(Meeting.title.like(pattern) | Meeting.place.like(pattern))
-    return [meeting_out(db, m, settings) for m in db.scalars(stmt)]
+    return meeting_outs(db, db.scalars(stmt).all())
 
 
 @router.get("/{meeting_id}", response_model=MeetingOut)
-def get_meeting(meeting: VisibleMeeting, user: Viewer, db: SessionDep, settings: SettingsDep, request: Request) -> MeetingOut:
+def get_meeting(meeting: VisibleMeeting, user: Viewer, db: SessionDep, request: Request) -> MeetingOut:
     record(db, user, "viewed", meeting=meeting, ip=client_ip(request))
     db.commit()
-    return meeting_out(db, meeting, settings)
+    return meeting_out(db, meeting)
 
 
 @router.patch("/{meeting_id}", response_model=MeetingOut)
 def update_meeting(
-    body: MeetingUpdate, meeting: VisibleMeeting, user: Editor, db: SessionDep, settings: SettingsDep, request: Request
+    body: MeetingUpdate, meeting: VisibleMeeting, user: Editor, db: SessionDep, request: Request
 ) -> MeetingOut:
     changes = body.model_dump(exclude_unset=True)
     if changes.get("title") is None:
@@ -282,7 +301,7 @@ def update_meeting(
         setattr(meeting, name, value)
     record(db, user, "metadata_edited", meeting=meeting, ip=client_ip(request), fields=sorted(changes))
     db.commit()
-    return meeting_out(db, meeting, settings)
+    return meeting_out(db, meeting)
 
 
 @router.delete("/{meeting_id}", status_code=204)

@@ -1,39 +1,49 @@
 """KPI reports (issue 6): JSON, CSV/XLSX downloads, and month closing (締め) for admins.
 
 Gated by ``read_reports`` (evaluator, admin: every department; staff: their own; clerk: 403);
-the department scope is decided in ``service.reports.report_scope`` only.
+the department scope is decided in ``service.kpi.report.report_scope`` only.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from evaluation.kpi import COLUMNS, Period
 from service.audit import record
 from service.auth.roles import Permission
-from service.db.models import Department, MonthClosure, User
+from service.config import Settings
+from service.db.models import User
 from service.deps import Admin, PathId, SessionDep, SettingsDep, client_ip, require
-from service.errors import not_found
-from service.report_files import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, report_xlsx, table_csv
-from service.reports import Report, Table, build_report, default_fiscal_year, report_scope, row_json
-from service.schemas import DbId
-from service.surveys import close_month
+from service.kpi.closures import close_month, list_closures, reopen_month
+from service.kpi.display import COLUMNS
+from service.kpi.files import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, report_xlsx, table_csv
+from service.kpi.report import Report, Table, build_report, default_fiscal_year, report_scope, row_json
+from service.schemas import ClosureIn, ClosureOut
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])
 
 Reader = Annotated[User, Depends(require(Permission.read_reports))]
-FiscalYear = Annotated[int | None, Query(ge=2000, le=2100, description="月別表の年度（開始年、例: 2024 = 令和6年度）。省略時は今年度")]
-FromYear = Annotated[int | None, Query(ge=2000, le=2100, description="年度別表の最初の年度（省略時はデータのある最初の年度、最大5年前まで）")]
+FiscalYear = Annotated[
+    int | None, Query(ge=2000, le=2100, description="月別表の年度（開始年、例: 2024 = 令和6年度）。省略時は今年度")
+]
+FromYear = Annotated[
+    int | None,
+    Query(ge=2000, le=2100, description="年度別表の最初の年度（省略時はデータのある最初の年度、最大5年前まで）"),
+]
 DepartmentFilter = Annotated[int | None, Query(ge=1, le=2**31 - 1, description="所属で絞り込む（評価担当・管理者）")]
 
 
-def load_report(db: Any, settings: Any, user: User, fiscal_year: int | None, from_year: int | None, department_id: int | None) -> Report:
+def load_report(
+    db: Session,
+    settings: Settings,
+    user: User,
+    fiscal_year: int | None,
+    from_year: int | None,
+    department_id: int | None,
+) -> Report:
     scope = report_scope(db, user, department_id)
     return build_report(db, settings, scope, fiscal_year or default_fiscal_year(), from_year)
 
@@ -73,7 +83,12 @@ def get_report(
 def download_response(report: Report, fmt: str, table: str) -> Response:
     stem = f"kpi_{report.label}"
     if fmt == "xlsx":
-        body, media, name, ascii_name = report_xlsx(report), XLSX_MEDIA_TYPE, f"{stem}.xlsx", f"kpi-{report.fiscal_year}.xlsx"
+        body, media, name, ascii_name = (
+            report_xlsx(report),
+            XLSX_MEDIA_TYPE,
+            f"{stem}.xlsx",
+            f"kpi-{report.fiscal_year}.xlsx",
+        )
     else:
         chosen, suffix = (report.monthly, "月別") if table == "monthly" else (report.yearly, "年度別")
         body, media = table_csv(chosen), CSV_MEDIA_TYPE
@@ -82,13 +97,17 @@ def download_response(report: Report, fmt: str, table: str) -> Response:
     return Response(body, media_type=media, headers={"Content-Disposition": disposition})
 
 
-@router.get("/download", response_class=Response, responses={200: {"content": {CSV_MEDIA_TYPE: {}, XLSX_MEDIA_TYPE: {}}}})
+@router.get(
+    "/download", response_class=Response, responses={200: {"content": {CSV_MEDIA_TYPE: {}, XLSX_MEDIA_TYPE: {}}}}
+)
 def download_report(
     user: Reader,
     db: SessionDep,
     settings: SettingsDep,
     request: Request,
-    format: Literal["csv", "xlsx"] = Query(default="csv", description="csv（表1つ）/ xlsx（年度別・月別・目標値のシート）"),
+    format: Literal["csv", "xlsx"] = Query(
+        default="csv", description="csv（表1つ）/ xlsx（年度別・月別・目標値のシート）"
+    ),
     table: Literal["yearly", "monthly"] = Query(default="yearly", description="CSV の表: yearly=年度別 / monthly=月別"),
     fiscal_year: FiscalYear = None,
     from_year: FromYear = None,
@@ -96,8 +115,16 @@ def download_report(
 ) -> Response:
     """Exactly the figures the report page displays (same rounding, "—" for no data)."""
     report = load_report(db, settings, user, fiscal_year, from_year, department_id)
-    record(db, user, "report_downloaded", target_type="report", ip=client_ip(request), format=format,
-           fiscal_year=report.fiscal_year, department_id=department_id)
+    record(
+        db,
+        user,
+        "report_downloaded",
+        target_type="report",
+        ip=client_ip(request),
+        format=format,
+        fiscal_year=report.fiscal_year,
+        department_id=department_id,
+    )
     db.commit()
     return download_response(report, format, table)
 
@@ -105,75 +132,25 @@ def download_report(
 # --- month closing ---------------------------------------------------------------------------
 
 
-class ClosureIn(BaseModel):
-    year: int = Field(ge=2000, le=2100, description="暦年")
-    month: int = Field(ge=1, le=12)
-    department_id: DbId | None = Field(default=None, description="省略: 全所属の月を締める")
-
-
-class ClosureOut(BaseModel):
-    id: int
-    year: int
-    month: int
-    label: str
-    department_id: int | None
-    department: str | None
-    closed_at: dt.datetime
-
-
-def closure_out(row: MonthClosure) -> ClosureOut:
-    return ClosureOut(
-        id=row.id,
-        year=row.year,
-        month=row.month,
-        label=Period.of_month(row.year, row.month).label,
-        department_id=row.department_id,
-        department=row.department.name if row.department else None,
-        closed_at=row.closed_at,
-    )
-
-
-def list_closures(db: Any) -> list[ClosureOut]:
-    rows = db.scalars(select(MonthClosure).order_by(MonthClosure.year.desc(), MonthClosure.month.desc(), MonthClosure.id))
-    return [closure_out(r) for r in rows]
-
-
 @router.get("/closures", response_model=list[ClosureOut])
 def get_closures(_: Reader, db: SessionDep) -> list[ClosureOut]:
     """Closed months (department-months and whole months), newest first."""
-    return list_closures(db)
-
-
-def create_closure(db: Any, user: User, body: ClosureIn, ip: str) -> MonthClosure:
-    if body.department_id is not None and db.get(Department, body.department_id) is None:
-        raise not_found("部署", "department")
-    row = close_month(db, user, body.year, body.month, body.department_id)
-    record(db, user, "month_closed", target_type="month_closure", target_id=row.id, department_id=body.department_id,
-           ip=ip, year=body.year, month=body.month)
-    db.commit()
-    db.refresh(row)
-    return row
+    return [ClosureOut.from_row(r) for r in list_closures(db)]
 
 
 @router.post("/closures", response_model=ClosureOut, status_code=201)
 def post_closure(body: ClosureIn, user: Admin, db: SessionDep, request: Request) -> ClosureOut:
     """Close a month for one department or all; afterwards survey and editing-time changes for
     meetings processed in it answer 409."""
-    return closure_out(create_closure(db, user, body, client_ip(request)))
-
-
-def remove_closure(db: Any, user: User, closure_id: int, ip: str) -> None:
-    row = db.get(MonthClosure, closure_id)
-    if row is None:
-        raise not_found("締め", "month closure")
-    record(db, user, "month_reopened", target_type="month_closure", target_id=row.id, department_id=row.department_id,
-           ip=ip, year=row.year, month=row.month)
-    db.delete(row)
+    row = close_month(db, user, body.year, body.month, body.department_id, client_ip(request))
     db.commit()
+    db.refresh(row)
+    return ClosureOut.from_row(row)
 
 
 @router.delete("/closures/{closure_id}", status_code=204)
 def delete_closure(closure_id: PathId, user: Admin, db: SessionDep, request: Request) -> Response:
     """Reopen a closed month."""
-    remove_closure(db, user, closure_id, client_ip(request))
+    reopen_month(db, user, closure_id, client_ip(request))
+    db.commit()
     return Response(status_code=204)

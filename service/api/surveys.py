@@ -2,53 +2,31 @@
 
 Users who may edit the meeting answer for themselves (403 for clerks and evaluators); that rule
 and the month rules (409 before the job is done or after the month is closed) live in
-``service.surveys``.
+``service.kpi.surveys``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from evaluation.kpi import CONTINUED_USE_LABELS, SATISFACTION_LABELS, ContinuedUse, Satisfaction
-from service.audit import record
 from service.deps import SessionDep, Viewer, VisibleMeeting, client_ip
-from service.surveys import (
+from service.kpi.answers import CONTINUED_USE_LABELS, SATISFACTION_LABELS
+from service.kpi.surveys import (
     MAX_EDITING_INCREMENT_SECONDS,
-    SurveyAnswers,
     SurveyStatus,
     add_editing_time,
     save_survey,
     survey_status,
 )
+from service.schemas import SurveyAnswers, SurveyAnswersOut
 
 router = APIRouter(prefix="/api/meetings/{meeting_id}", tags=["surveys"])
-
-
-class SurveyIn(BaseModel):
-    satisfaction: Satisfaction = Field(description="very_satisfied=大変満足 … very_dissatisfied=大変不満")
-    continued_use: ContinuedUse = Field(description="yes=はい / no=いいえ / unsure=わからない")
-    estimated_minutes: float = Field(ge=0, le=14_400, description="システムなしで作成した場合の見込み時間（分）")
-    review_minutes: float = Field(default=0.0, ge=0, le=14_400, description="編集画面の外で確認に使った時間（分）")
-    comment: str = Field(default="", max_length=4000)
 
 
 class Choice(BaseModel):
     value: str
     label: str
-
-
-class SurveyAnswersOut(BaseModel):
-    satisfaction: Satisfaction
-    satisfaction_label: str
-    continued_use: ContinuedUse
-    continued_use_label: str
-    estimated_minutes: float
-    review_minutes: float
-    comment: str
-    updated_at: dt.datetime
 
 
 class SurveyOut(BaseModel):
@@ -71,23 +49,11 @@ CONTINUED_USE_CHOICES = [Choice(value=k.value, label=v) for k, v in CONTINUED_US
 
 def survey_out(meeting_id: int, status: SurveyStatus) -> SurveyOut:
     s = status.survey
-    answers = None
-    if s is not None:
-        answers = SurveyAnswersOut(
-            satisfaction=s.satisfaction,
-            satisfaction_label=SATISFACTION_LABELS[Satisfaction(s.satisfaction)],
-            continued_use=s.continued_use,
-            continued_use_label=CONTINUED_USE_LABELS[ContinuedUse(s.continued_use)],
-            estimated_minutes=s.estimated_minutes,
-            review_minutes=s.review_minutes,
-            comment=s.comment,
-            updated_at=s.updated_at,
-        )
     saved = status.minutes_saved
     return SurveyOut(
         meeting_id=meeting_id,
         answered=s is not None,
-        survey=answers,
+        survey=None if s is None else SurveyAnswersOut.model_validate(s),
         month_label=status.processing.label if status.processing else None,
         closed=status.closed,
         editing_seconds=status.editing_seconds,
@@ -106,14 +72,12 @@ def get_survey(meeting: VisibleMeeting, user: Viewer, db: SessionDep) -> SurveyO
 
 
 @router.put("/survey", response_model=SurveyOut)
-def put_survey(body: SurveyIn, meeting: VisibleMeeting, user: Viewer, db: SessionDep, request: Request) -> SurveyOut:
+def put_survey(
+    body: SurveyAnswers, meeting: VisibleMeeting, user: Viewer, db: SessionDep, request: Request
+) -> SurveyOut:
     """Create or replace the caller's answers; 409 before the transcript exists or once the
     month is closed."""
-    answers = SurveyAnswers(
-        body.satisfaction, body.continued_use, body.estimated_minutes, body.review_minutes, body.comment.strip()
-    )
-    save_survey(db, meeting, user, answers)
-    record(db, user, "survey_saved", meeting=meeting, ip=client_ip(request))
+    save_survey(db, meeting, user, body, client_ip(request))
     db.commit()
     return survey_out(meeting.id, survey_status(db, meeting, user))
 

@@ -29,15 +29,17 @@ router = APIRouter(prefix="/api/meetings/{meeting_id}/transcript", tags=["transc
 def _stale(latest: int | None, base: int) -> GijirokuError:
     return GijirokuError(
         "stale_revision",
-        f"他の人が先に保存しました（最新は第{latest}版、編集元は第{base}版）。最新の内容を読み込み、変更を反映してから保存し直してください。"
+        f"他の人が先に保存しました（最新は第{latest}版、編集元は第{base}版）。"
+        "最新の内容を読み込み、変更を反映してから保存し直してください。"
         "あなたの変更は保存されていません。",
-        f"Someone saved first (latest revision {latest}, you edited {base}); reload, re-apply your changes and save again.",
+        f"Someone saved first (latest revision {latest}, you edited {base}); "
+        "reload, re-apply your changes and save again.",
         status=409,
     )
 
 
 def _out(row: TranscriptRevision, cls: type[RevisionOut], *, as_stored: bool = False) -> RevisionOut:
-    data = {
+    data: dict[str, Any] = {
         "revision": row.revision,
         "base_revision": row.base_revision,
         "author_id": row.author_id,

@@ -42,9 +42,10 @@ def start_browser_session(db: Session, settings: Settings, user: User, response:
     record(db, user, "login", target_type="user", target_id=user.id, ip=ip)
     db.commit()
     max_age = int(lifetime.total_seconds())
-    common = {"max_age": max_age, "secure": settings.cookie_secure, "samesite": "lax", "path": "/"}
-    response.set_cookie(SESSION_COOKIE, secret, httponly=True, **common)
-    response.set_cookie(CSRF_COOKIE, row.csrf_token or "", httponly=False, **common)
+    for name, value, httponly in ((SESSION_COOKIE, secret, True), (CSRF_COOKIE, row.csrf_token or "", False)):
+        response.set_cookie(
+            name, value, max_age=max_age, path="/", secure=settings.cookie_secure, httponly=httponly, samesite="lax"
+        )
     return row
 
 

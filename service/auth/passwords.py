@@ -86,8 +86,10 @@ def _weakness(password: str) -> tuple[str, str] | None:
         )
     if len(password) < SINGLE_CLASS_MIN_LENGTH and _single_ascii_class(password):
         return (
-            f"パスワードは英小文字・英大文字・数字・記号のうち2種類以上を組み合わせるか、{SINGLE_CLASS_MIN_LENGTH}文字以上にしてください。",
-            f"Mix at least two of lower case, upper case, digits and symbols, or use {SINGLE_CLASS_MIN_LENGTH}+ characters.",
+            "パスワードは英小文字・英大文字・数字・記号のうち2種類以上を組み合わせるか、"
+            f"{SINGLE_CLASS_MIN_LENGTH}文字以上にしてください。",
+            "Mix at least two of lower case, upper case, digits and symbols, "
+            f"or use {SINGLE_CLASS_MIN_LENGTH}+ characters.",
         )
     return None
 

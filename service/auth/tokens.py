@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from service.db.base import utcnow
 from service.db.models import AuthToken, TokenKind, User
+from service.db.session import rows_matched
 
 SESSION_COOKIE = "gijiroku_session"
 CSRF_COOKIE = "gijiroku_csrf"  # readable by page scripts: the double-submit value
@@ -62,7 +63,7 @@ def revoke_user_tokens(db: Session, user: User, keep: AuthToken | None = None) -
     stmt = delete(AuthToken).where(AuthToken.user_id == user.id)
     if keep is not None:
         stmt = stmt.where(AuthToken.id != keep.id)
-    return db.execute(stmt.execution_options(synchronize_session=False)).rowcount
+    return rows_matched(db.execute(stmt.execution_options(synchronize_session=False)))
 
 
 def purge_expired(db: Session) -> None:

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from evaluation.kpi import ContinuedUse, Satisfaction
 from service.db.base import Base, UTCDateTime, utcnow
+from service.kpi.answers import ContinuedUse, Satisfaction
 
 
 class Role(enum.StrEnum):
@@ -192,7 +192,7 @@ class AuditLog(Base):
 
 class Survey(Base):
     """One user's satisfaction survey for one meeting (issue 6); editable until its month is
-    closed. The month is the meeting's processing month (see ``service.surveys``)."""
+    closed. The month is the meeting's processing month (see ``service.kpi.surveys``)."""
 
     __tablename__ = "surveys"
     __table_args__ = (UniqueConstraint("meeting_id", "user_id", name="uq_surveys_meeting_user"),)

@@ -28,7 +28,7 @@ def _repair_table(db: Session, table: Table) -> int:
     changes: list[tuple[Any, dict[str, Any]]] = []
     rows = db.execute(select(key, *columns).execution_options(yield_per=500))
     for row in rows:
-        changed = {c.name: new for c, old in zip(columns, row[1:]) if (new := scrubbed(old)) != old}
+        changed = {c.name: new for c, old in zip(columns, row[1:], strict=True) if (new := scrubbed(old)) != old}
         if changed:
             changes.append((row[0], changed))
     for row_key, values in changes:

@@ -1,6 +1,7 @@
 """The Celery side of scale-out: ``celery -A service.jobs.celery_app worker --pool solo``.
 
-Each worker process builds its own engine and keeps one pipeline loaded for all its tasks. Tasks
+Each worker process builds its own ``AppContext`` (engine, model manager) on its first task and keeps
+the pipeline loaded for all later ones (``GIJIROKU_MODEL_IDLE_UNLOAD_MINUTES`` may unload it). Tasks
 are acknowledged late with a prefetch of one, so a busy worker holds no second job that an idle one
 could run. A worker killed outright (``kill -9``, power loss) acknowledges nothing: its message stays
 in Redis's ``unacked`` set until the visibility timeout (1 hour) and is then redelivered, by when the
@@ -10,6 +11,7 @@ went stale, ``service.maintenance``); the job function's atomic claim makes ever
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 from celery import Celery
@@ -18,6 +20,7 @@ from celery.signals import worker_init
 from service.config import Settings, get_settings
 from service.context import AppContext
 from service.jobs.runner import run_job
+from service.model_manager import PipelineLike
 from service.private_files import secure_process
 
 
@@ -40,9 +43,21 @@ def make_celery(settings: Settings) -> Celery:
     return app
 
 
-@cache
-def _worker_context() -> AppContext:
-    return AppContext.from_settings(get_settings())
+def make_worker(settings: Settings, pipeline_factory: Callable[[], PipelineLike] | None = None) -> Celery:
+    """The worker's app: ``make_celery`` plus the job task, which runs on one ``AppContext`` per
+    worker process, built on its first task (after any fork). ``pipeline_factory``: as in
+    ``AppContext.from_settings`` (tests' workers use a fake)."""
+    app = make_celery(settings)
+
+    @cache
+    def worker_context() -> AppContext:
+        return AppContext.from_settings(settings, pipeline_factory)
+
+    @app.task(name="gijiroku.run_job", shared=False)
+    def run_job_task(job_id: int) -> None:
+        run_job(worker_context(), job_id)
+
+    return app
 
 
 @worker_init.connect
@@ -51,10 +66,4 @@ def _secure_worker(**_: object) -> None:
     secure_process(get_settings())
 
 
-app = make_celery(get_settings())
-
-
-@app.task(name="gijiroku.run_job")
-def run_job_task(job_id: int) -> None:
-    ctx = _worker_context()
-    run_job(ctx.sessions, ctx.settings, job_id)
+app = make_worker(get_settings())

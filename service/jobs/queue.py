@@ -12,12 +12,13 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from typing import Protocol
-
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING, Protocol
 
 from service.config import Settings
 from service.jobs.runner import run_job
+
+if TYPE_CHECKING:
+    from service.context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +39,13 @@ class JobQueue(Protocol):
 class InProcessQueue:
     local = True
 
-    def __init__(self, sessions: sessionmaker[Session], settings: Settings) -> None:
-        self.sessions, self.settings = sessions, settings
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
         self._queue: queue.Queue[int | None] = queue.Queue()
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
-        for i in range(max(1, self.settings.worker_concurrency)):
+        for i in range(max(1, self.ctx.settings.worker_concurrency)):
             t = threading.Thread(target=self._work, name=f"gijiroku-worker-{i}", daemon=True)
             t.start()
             self._threads.append(t)
@@ -66,7 +67,7 @@ class InProcessQueue:
     def _work(self) -> None:
         while (job_id := self._queue.get()) is not None:
             try:
-                run_job(self.sessions, self.settings, job_id)
+                run_job(self.ctx, job_id)
             except Exception:  # the database may be away; the job stays queued/running for recovery
                 log.exception("worker could not run job %s", job_id)
 
@@ -105,7 +106,7 @@ class CeleryQueue:
         return True, "celery broker reachable"
 
 
-def make_queue(sessions: sessionmaker[Session], settings: Settings) -> JobQueue:
-    if settings.queue == "celery":
-        return CeleryQueue(settings)
-    return InProcessQueue(sessions, settings)
+def make_queue(ctx: AppContext) -> JobQueue:
+    if ctx.settings.queue == "celery":
+        return CeleryQueue(ctx.settings)
+    return InProcessQueue(ctx)

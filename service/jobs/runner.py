@@ -1,30 +1,30 @@
 """The job function: claim a queued job, run the pipeline, store the draft as revision 1.
 
-The same function runs in the in-process worker threads and in Celery workers. The database row
-is the only state: claiming bumps ``attempts``, and every later write is conditioned on
-``status == running and attempts == <my attempt>``, so a cancelled job or one re-queued after a
-crash cannot be overwritten by a stale worker.
+The same function runs in the in-process worker threads and in Celery workers, on the process's
+``AppContext`` (its database and model manager). Every state change goes through
+``service.jobs.states``, whose writes hold only while this attempt still owns the job.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.errors import GijirokuError, new_error_id, unexpected_error
-from models.pipeline import overall_fraction
+from models.pipeline import RunOptions, overall_fraction
 from models.types import MeetingInfo
-from service.config import Settings
-from service.db.base import utcnow
-from service.db.models import Job, JobStatus, Meeting, TranscriptRevision, VocabularyEntry
-from service.jobs.pipeline import get_pipeline
+from service.db.models import Job, Meeting, VocabularyEntry
+from service.jobs import states
+from service.jobs.options import run_options
 from service.storage import audio_file
+
+if TYPE_CHECKING:
+    from service.context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -54,18 +54,10 @@ class ProgressReporter:
             return
         self._last_stage, self._last_write = stage, now
         with self.sessions() as db:
-            res = db.execute(
-                _owned(self.job_id, self.attempt).values(
-                    stage=stage, percent=stage_percent(stage, fraction), heartbeat_at=utcnow()
-                )
-            )
+            owned = states.heartbeat(db, self.job_id, self.attempt, stage, stage_percent(stage, fraction))
             db.commit()
-        if res.rowcount != 1:
+        if not owned:
             raise JobAborted
-
-
-def _owned(job_id: int, attempt: int):  # type: ignore[no-untyped-def]
-    return update(Job).where(Job.id == job_id, Job.status == JobStatus.running, Job.attempts == attempt)
 
 
 def meeting_info(meeting: Meeting) -> MeetingInfo:
@@ -80,57 +72,24 @@ def meeting_info(meeting: Meeting) -> MeetingInfo:
     )
 
 
-def _claim(db: Session, settings: Settings, job_id: int) -> int | None:
-    """Take the job (queued, or running with a dead heartbeat); return the attempt number."""
-    now = utcnow()
-    stale = now - dt.timedelta(minutes=settings.job_stale_minutes)
-    res = db.execute(
-        update(Job)
-        .where(
-            Job.id == job_id,
-            or_(Job.status == JobStatus.queued, and_(Job.status == JobStatus.running, Job.heartbeat_at < stale)),
-        )
-        .values(
-            status=JobStatus.running,
-            attempts=Job.attempts + 1,
-            started_at=now,
-            heartbeat_at=now,
-            stage="",
-            percent=0.0,
-            error=None,
-            error_code=None,
-            finished_at=None,
-        )
-    )
-    db.commit()
-    if res.rowcount != 1:
-        return None
-    return db.scalar(select(Job.attempts).where(Job.id == job_id))
-
-
-def _overrides(db: Session, job: Job) -> dict[str, Any]:
-    overrides = {k: v for k, v in (job.options or {}).items() if v is not None}
+def _run_options(db: Session, job: Job) -> RunOptions:
+    """The job's form choices and its department's vocabulary."""
     rows = db.execute(
         select(VocabularyEntry.term, VocabularyEntry.variants)
         .where(VocabularyEntry.department_id == job.meeting.department_id)
         .order_by(VocabularyEntry.id)  # Whisper's hint keeps the earliest entries
     ).all()
+    vocabulary = None
     if rows:
-        from models.draft import vocabulary
+        from models.draft import vocabulary as vocab
 
-        overrides["vocabulary"] = vocabulary.Vocabulary(
-            [vocabulary.VocabularyEntry(term, list(variants)) for term, variants in rows]
-        )
-    return overrides
+        vocabulary = vocab.Vocabulary([vocab.VocabularyEntry(term, list(variants)) for term, variants in rows])
+    return run_options(job.options or {}, vocabulary)
 
 
 def _finish_failed(sessions: sessionmaker[Session], job_id: int, attempt: int, err: GijirokuError) -> None:
     with sessions() as db:
-        db.execute(
-            _owned(job_id, attempt).values(
-                status=JobStatus.failed, error_code=err.code, error=err.message, finished_at=utcnow()
-            )
-        )
+        states.finish_failed(db, job_id, attempt, err)
         db.commit()
 
 
@@ -145,23 +104,19 @@ def _finish_crashed(sessions: sessionmaker[Session], job_id: int, attempt: int, 
 def _finish_done(sessions: sessionmaker[Session], job_id: int, attempt: int, minutes: dict[str, Any]) -> None:
     """Mark done and store the draft in one transaction, only if this attempt still owns the job."""
     with sessions() as db:
-        res = db.execute(
-            _owned(job_id, attempt).values(status=JobStatus.done, stage="done", percent=100.0, finished_at=utcnow())
-        )
-        if res.rowcount != 1:
+        if states.finish_done(db, job_id, attempt, minutes):
+            db.commit()
+        else:
             db.rollback()
-            return
-        meeting_id = db.scalar(select(Job.meeting_id).where(Job.id == job_id))
-        latest = db.scalar(select(func.max(TranscriptRevision.revision)).where(TranscriptRevision.meeting_id == meeting_id))
-        db.add(TranscriptRevision(meeting_id=meeting_id, revision=(latest or 0) + 1, base_revision=latest, minutes=minutes))
-        db.commit()
 
 
-def run_job(sessions: sessionmaker[Session], settings: Settings, job_id: int) -> None:
+def run_job(ctx: AppContext, job_id: int) -> None:
     """Run one job to a terminal state. Never raises once the job is claimed, unless the database
     is away: bad input and bugs alike become ``failed`` with a Japanese + English message."""
+    sessions, settings = ctx.sessions, ctx.settings
     with sessions() as db:
-        attempt = _claim(db, settings, job_id)
+        attempt = states.claim(db, settings, job_id)
+        db.commit()
         if attempt is None:
             log.info("job %s is not claimable (already taken, finished or cancelled)", job_id)
             return
@@ -170,7 +125,7 @@ def run_job(sessions: sessionmaker[Session], settings: Settings, job_id: int) ->
             assert job is not None
             audio: Path | None = audio_file(settings, job.meeting)
             info = meeting_info(job.meeting)
-            overrides = _overrides(db, job)
+            options = _run_options(db, job)
         except Exception:
             _finish_crashed(sessions, job_id, attempt, "could not read its meeting or vocabulary")
             return
@@ -183,7 +138,8 @@ def run_job(sessions: sessionmaker[Session], settings: Settings, job_id: int) ->
                 "The audio file has been deleted; nothing to process.",
                 status=409,
             )
-        minutes = get_pipeline(settings).run(audio, info, ProgressReporter(sessions, job_id, attempt), **overrides)
+        with ctx.models.pipeline() as pipeline:
+            minutes = pipeline.run(audio, info, ProgressReporter(sessions, job_id, attempt), options)
     except JobAborted:
         log.info("job %s attempt %s stopped: cancelled or taken over", job_id, attempt)
         return
@@ -200,24 +156,3 @@ def run_job(sessions: sessionmaker[Session], settings: Settings, job_id: int) ->
         _finish_crashed(sessions, job_id, attempt, "could not store its draft")
         return
     log.info("job %s done", job_id)
-
-
-def recover_jobs(db: Session, settings: Settings, *, local_worker: bool) -> list[int]:
-    """Re-queue jobs a crashed worker left ``running``; return the ids that need a message.
-
-    ``local_worker``: the in-process worker at start-up knows no other worker exists, so every
-    running job is an orphan and every queued job lost its in-memory message. With Celery only
-    jobs whose heartbeat went stale are orphans; queued ones whose message may be lost are the
-    maintenance sweep's (``service.maintenance.recover``).
-    """
-    stale = Job.status == JobStatus.running
-    if not local_worker:
-        stale = and_(stale, Job.heartbeat_at < utcnow() - dt.timedelta(minutes=settings.job_stale_minutes))
-    orphans = list(db.scalars(select(Job.id).where(stale)))
-    if orphans:
-        db.execute(update(Job).where(Job.id.in_(orphans), stale).values(status=JobStatus.queued, stage="", percent=0.0))
-        log.warning("re-queued %d job(s) left running by a crashed worker: %s", len(orphans), orphans)
-    db.commit()
-    if not local_worker:
-        return orphans
-    return list(db.scalars(select(Job.id).where(Job.status == JobStatus.queued).order_by(Job.id)))

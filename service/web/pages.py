@@ -4,22 +4,23 @@ stays the one place that checks permissions, scoping and revisions."""
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from models.errors import GijirokuError
 from service.auth.login import check_credentials, end_browser_session, start_browser_session
 from service.auth.origin import cross_origin_error, same_origin
 from service.auth.roles import Permission
-from service.auth.tokens import csrf_matches
 from service.db.models import Department, Role
 from service.deps import SessionDep, SettingsDep, client_ip
 from service.scope import meeting_for_user
-from service.web.render import ROLE_LABELS, MaybeAuth, PageAuth, PageId, login_redirect, render
+from service.web.deps import MaybeAuth, PageAuth, PageFormUser, PageId, PageUser, page_permission
+from service.web.render import ROLE_LABELS, page_router, render
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 
 
 def _safe_next(target: str | None) -> str:
@@ -30,10 +31,6 @@ def _safe_next(target: str | None) -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return "/meetings"
     return target
-
-
-def _forbidden(request: Request, auth: PageAuth) -> HTMLResponse:
-    return render(request, "error.html", auth, status_code=403, message="この画面を開く権限がありません。")
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -61,88 +58,78 @@ def login_submit(
     A post from another site is refused before the credentials are looked at (login CSRF)."""
     ip = client_ip(request)
     if not same_origin(request, settings):
-        return render(request, "login.html", None, status_code=403, next="/meetings", username="",
-                      error=cross_origin_error().message)
+        return render(
+            request,
+            "login.html",
+            None,
+            status_code=403,
+            next="/meetings",
+            username="",
+            error=cross_origin_error().message,
+        )
     if not username or not password:
-        return render(request, "login.html", None, status_code=422, next=_safe_next(next), username=username,
-                      error="ユーザー名とパスワードを入力してください。")
+        return render(
+            request,
+            "login.html",
+            None,
+            status_code=422,
+            next=_safe_next(next),
+            username=username,
+            error="ユーザー名とパスワードを入力してください。",
+        )
     try:
         user = check_credentials(db, settings, username, password, ip)
     except GijirokuError as exc:
-        return render(request, "login.html", None, status_code=exc.status, next=_safe_next(next), username=username,
-                      error=exc.ja)
+        return render(
+            request, "login.html", None, status_code=exc.status, next=_safe_next(next), username=username, error=exc.ja
+        )
     response = RedirectResponse(_safe_next(next), status_code=303)
     start_browser_session(db, settings, user, response, ip)
     return response
 
 
 @router.post("/logout", response_class=HTMLResponse)
-def logout(
-    request: Request, auth: MaybeAuth, db: SessionDep, csrf_token: str = Form(default="", max_length=200)
-) -> Response:
+def logout(request: Request, auth: PageFormUser, db: SessionDep) -> Response:
     response = RedirectResponse("/login", status_code=303)
-    if auth and csrf_matches(auth.token, csrf_token):
-        end_browser_session(db, auth.token, response, client_ip(request))
+    end_browser_session(db, auth.token, response, client_ip(request))
     return response
 
 
 @router.get("/meetings", response_class=HTMLResponse)
-def meetings_page(request: Request, auth: MaybeAuth) -> Response:
-    if auth is None:
-        return login_redirect(request)
+def meetings_page(request: Request, auth: PageUser) -> Response:
     return render(request, "meetings.html", auth, active="meetings")
 
 
+def _departments(db: SessionDep, auth: PageAuth) -> list[Department]:
+    """Every department for users who work across them (the form's 所属 choice), else none."""
+    return db.query(Department).order_by(Department.id).all() if auth.can(Permission.all_departments) else []
+
+
 @router.get("/upload", response_class=HTMLResponse)
-def upload_page(request: Request, auth: MaybeAuth, db: SessionDep) -> Response:
-    if auth is None:
-        return login_redirect(request)
-    if not auth.can(Permission.upload):
-        return _forbidden(request, auth)
-    departments = db.query(Department).order_by(Department.id).all() if auth.can(Permission.all_departments) else []
-    return render(request, "upload.html", auth, active="upload", departments=departments)
-
-
-def _meeting_or_error(request: Request, auth: PageAuth, db: SessionDep, meeting_id: int) -> tuple[object | None, Response | None]:
-    try:
-        return meeting_for_user(db, auth.user, meeting_id), None
-    except GijirokuError as exc:
-        return None, render(request, "error.html", auth, status_code=exc.status, message=exc.ja)
+def upload_page(
+    request: Request, auth: Annotated[PageAuth, Depends(page_permission(Permission.upload))], db: SessionDep
+) -> Response:
+    return render(request, "upload.html", auth, active="upload", departments=_departments(db, auth))
 
 
 @router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
-def meeting_page(request: Request, meeting_id: PageId, auth: MaybeAuth, db: SessionDep) -> Response:
-    if auth is None:
-        return login_redirect(request)
-    meeting, error = _meeting_or_error(request, auth, db, meeting_id)
-    if error:
-        return error
+def meeting_page(request: Request, meeting_id: PageId, auth: PageUser, db: SessionDep) -> Response:
+    meeting = meeting_for_user(db, auth.user, meeting_id)
     return render(request, "meeting.html", auth, active="meetings", meeting=meeting)
 
 
 @router.get("/meetings/{meeting_id}/edit", response_class=HTMLResponse)
-def editor_page(request: Request, meeting_id: PageId, auth: MaybeAuth, db: SessionDep) -> Response:
-    if auth is None:
-        return login_redirect(request)
-    meeting, error = _meeting_or_error(request, auth, db, meeting_id)
-    if error:
-        return error
+def editor_page(request: Request, meeting_id: PageId, auth: PageUser, db: SessionDep) -> Response:
+    meeting = meeting_for_user(db, auth.user, meeting_id)
     return render(request, "editor.html", auth, active="meetings", meeting=meeting)
 
 
 @router.get("/vocabulary", response_class=HTMLResponse)
-def vocabulary_page(request: Request, auth: MaybeAuth, db: SessionDep) -> Response:
-    if auth is None:
-        return login_redirect(request)
-    departments = db.query(Department).order_by(Department.id).all() if auth.can(Permission.all_departments) else []
-    return render(request, "vocabulary.html", auth, active="vocabulary", departments=departments)
+def vocabulary_page(request: Request, auth: PageUser, db: SessionDep) -> Response:
+    return render(request, "vocabulary.html", auth, active="vocabulary", departments=_departments(db, auth))
 
 
 @router.get("/admin", response_class=HTMLResponse)
-def admin_page(request: Request, auth: MaybeAuth) -> Response:
-    if auth is None:
-        return login_redirect(request)
-    if not auth.can(Permission.manage):
-        return _forbidden(request, auth)
+def admin_page(request: Request, auth: Annotated[PageAuth, Depends(page_permission(Permission.manage))]) -> Response:
     roles = [(r.value, ROLE_LABELS[r]) for r in Role]
     return render(request, "admin.html", auth, active="admin", roles=roles)

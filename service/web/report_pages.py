@@ -8,52 +8,39 @@ as the JSON API, so scoping and the month rules are decided in one place.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, cast
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from evaluation.kpi import (
-    ALL_DEPARTMENTS,
-    COLUMNS,
-    JST,
-    CONTINUED_USE_LABELS,
-    NEGATIVE_COLUMNS,
-    SATISFACTION_LABELS,
-    Period,
-    format_cell,
-)
 from models.errors import GijirokuError
-from service.api.reports import ClosureIn, create_closure, list_closures, remove_closure
-from service.api.surveys import SurveyIn
-from service.audit import record
 from service.auth.roles import Permission, report_scope_all_departments
-from service.auth.tokens import csrf_matches
 from service.db.models import Department
 from service.deps import SessionDep, SettingsDep, client_ip
-from service.report_charts import PALETTE, TOTAL_COLOR, Series, bar_chart, line_chart
-from service.reports import Report, Table, build_report, default_fiscal_year, report_scope
+from service.kpi.answers import CONTINUED_USE_LABELS, SATISFACTION_LABELS
+from service.kpi.closures import close_month, list_closures, reopen_month
+from service.kpi.display import COLUMNS, NEGATIVE_COLUMNS, format_cell
+from service.kpi.periods import JST, Period
+from service.kpi.report import Report, Table, build_report, default_fiscal_year, report_scope
+from service.kpi.summary import ALL_DEPARTMENTS
+from service.kpi.surveys import may_answer, not_respondent_error, save_survey, survey_status
+from service.schemas import ClosureIn, ClosureOut, SurveyAnswers
 from service.scope import meeting_for_user
-from service.surveys import SurveyAnswers, may_answer, not_respondent_error, save_survey, survey_status
-from service.web.render import MaybeAuth, PageAuth, PageId, login_redirect, render
+from service.web.deps import PageAuth, PageFormUser, PageId, PageUser, page_permission
+from service.web.render import page_router, render
+from service.web.report_charts import PALETTE, TOTAL_COLOR, Series, bar_chart, line_chart
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
+ReportReader = Annotated[PageAuth, Depends(page_permission(Permission.read_reports))]
+AdminForm = Annotated[PageAuth, Depends(page_permission(Permission.manage, form=True))]
 
 YEAR = Query(default=None, ge=2000, le=2100)
 CLOSURE_NOTICES = {
     "closed": ("ok", "締めました。この月の回答と編集時間は変更できなくなりました。"),
     "reopened": ("ok", "締めを解除しました。"),
 }
-
-
-def _error(request: Request, auth: PageAuth, exc: GijirokuError) -> HTMLResponse:
-    return render(request, "error.html", auth, status_code=exc.status, message=exc.ja)
-
-
-def _forbidden(request: Request, auth: PageAuth) -> HTMLResponse:
-    return render(request, "error.html", auth, status_code=403, message="この画面を開く権限がありません。")
 
 
 # --- dashboard -------------------------------------------------------------------------------
@@ -66,9 +53,9 @@ def _column(table: Table, name: str) -> int:
 def _table_view(table: Table) -> dict[str, Any]:
     """Cells as text plus the CSS classes the template needs (numbers right, negatives red)."""
     rows = []
-    for row, cells in zip(table.rows, table.cells):
+    for row, cells in zip(table.rows, table.cells, strict=True):
         view = []
-        for name, cell in zip(table.columns, cells):
+        for name, cell in zip(table.columns, cells, strict=True):
             classes = [] if name in ("所属", "期間") else ["num"]
             if cell is None:
                 classes.append("na")
@@ -83,7 +70,11 @@ def _table_view(table: Table) -> dict[str, Any]:
 
 def headline(report: Report, view: dict[str, Any]) -> dict[str, Any] | None:
     """The selected year's 全体 row (or the only department's row) for the KPI cards."""
-    rows = [(r, v) for r, v in zip(report.yearly.rows, view["rows"]) if r.period.fiscal_year == report.fiscal_year]
+    rows = [
+        (r, v)
+        for r, v in zip(report.yearly.rows, view["rows"], strict=True)
+        if r.period.fiscal_year == report.fiscal_year
+    ]
     if not rows:
         return None
     row, cells = next(((r, v) for r, v in rows if v["total"]), rows[-1])
@@ -95,14 +86,18 @@ def headline(report: Report, view: dict[str, Any]) -> dict[str, Any] | None:
 
 def dashboard_charts(report: Report) -> list[Any]:
     """Bars per department for the selected year (targets drawn), and monthly hours saved."""
-    year_rows = [(r, c) for r, c in zip(report.yearly.rows, report.yearly.cells) if r.period.fiscal_year == report.fiscal_year]
+    year_rows = [
+        (r, c)
+        for r, c in zip(report.yearly.rows, report.yearly.cells, strict=True)
+        if r.period.fiscal_year == report.fiscal_year
+    ]
     labels = [r.department for r, _ in year_rows]
     t = report.targets
     label = report.label
 
     def values(column: str) -> list[float | None]:
         i = _column(report.yearly, column)
-        return [c[i] for _, c in year_rows]  # the displayed (rounded) figures
+        return [cast(float | None, c[i]) for _, c in year_rows]  # the displayed (rounded) figures
 
     charts = [
         bar_chart(f"満足度（{label}・所属別）", labels, values("満足度（%）"), unit="%", fixed_max=100,
@@ -115,7 +110,10 @@ def dashboard_charts(report: Report) -> list[Any]:
     ]
     months = Period(report.fiscal_year).months()
     hours_col = _column(report.monthly, "削減時間 合計（時間）")
-    by_key = {(r.department, r.period.month): c[hours_col] for r, c in zip(report.monthly.rows, report.monthly.cells)}
+    by_key = {
+        (r.department, r.period.month): cast(float | None, c[hours_col])  # a numeric column: float or None
+        for r, c in zip(report.monthly.rows, report.monthly.cells, strict=True)
+    }
     names = [d.name for d in report.scope.departments] + ([ALL_DEPARTMENTS] if report.scope.total else [])
     series = [
         Series(name, [by_key.get((name, p.month)) for p in months],
@@ -137,24 +135,17 @@ def _query(**params: Any) -> str:
 @router.get("/reports", response_class=HTMLResponse)
 def reports_page(
     request: Request,
-    auth: MaybeAuth,
+    auth: ReportReader,
     db: SessionDep,
     settings: SettingsDep,
     fiscal_year: int | None = YEAR,
     department: str = Query(default="", alias="department_id", max_length=12, description="blank: all (the form's 全所属)"),
     closure: str | None = Query(default=None, max_length=20),
 ) -> Response:
-    if auth is None:
-        return login_redirect(request)
-    if not auth.can(Permission.read_reports):
-        return _forbidden(request, auth)
     department_id = int(department) if department.isdecimal() and 0 < int(department) < 2**31 else None
     if department.strip() and department_id is None:
-        return render(request, "error.html", auth, status_code=422, message="所属の指定が正しくありません。")
-    try:
-        scope = report_scope(db, auth.user, department_id)
-    except GijirokuError as exc:
-        return _error(request, auth, exc)
+        raise GijirokuError("invalid_department", "所属の指定が正しくありません。", "Invalid department.", status=422)
+    scope = report_scope(db, auth.user, department_id)
     current = default_fiscal_year()
     year = fiscal_year or current
     report = build_report(db, settings, scope, year)
@@ -182,20 +173,11 @@ def reports_page(
             "Excel（.xlsx）": f"/api/reports/download?{_query(format='xlsx', fiscal_year=year, department_id=department_id)}",
         },
         query=query,
-        closures=list_closures(db) if auth.can(Permission.manage) else [],
+        closures=[ClosureOut.from_row(r) for r in list_closures(db)] if auth.can(Permission.manage) else [],
         closure_notice=CLOSURE_NOTICES.get(closure or ""),
         generated_at=dt.datetime.now(JST).strftime("%Y/%m/%d %H:%M"),
         columns=COLUMNS,
     )
-
-
-def _refuse_closure_form(request: Request, auth: PageAuth | None, csrf_token: str) -> Response | None:
-    """Month closing is the admin's, and a form post must carry the session's CSRF token."""
-    if auth is None:
-        return login_redirect(request)
-    if not auth.can(Permission.manage) or not csrf_matches(auth.token, csrf_token):
-        return _forbidden(request, auth)
-    return None
 
 
 def _back(fiscal_year: int | None, notice: str) -> RedirectResponse:
@@ -205,25 +187,20 @@ def _back(fiscal_year: int | None, notice: str) -> RedirectResponse:
 @router.post("/reports/closures", response_class=HTMLResponse)
 def close_month_form(
     request: Request,
-    auth: MaybeAuth,
+    auth: AdminForm,
     db: SessionDep,
     month: str = Form(default="", max_length=7, description="YYYY-MM (input type=month)"),
     department_id: str = Form(default="", max_length=12),
-    csrf_token: str = Form(default="", max_length=200),
     fiscal_year: int | None = Form(default=None, ge=2000, le=2100),
 ) -> Response:
-    refused = _refuse_closure_form(request, auth, csrf_token)
-    if refused is not None:
-        return refused
+    """Month closing is the admin's."""
     try:
         year_s, _, month_s = month.partition("-")
         body = ClosureIn(year=int(year_s), month=int(month_s), department_id=int(department_id) if department_id else None)
     except (ValueError, ValidationError):
-        return render(request, "error.html", auth, status_code=422, message="締める月を選んでください。")
-    try:
-        create_closure(db, auth.user, body, client_ip(request))
-    except GijirokuError as exc:
-        return _error(request, auth, exc)
+        raise GijirokuError("invalid_month", "締める月を選んでください。", "Choose the month to close.", status=422) from None
+    close_month(db, auth.user, body.year, body.month, body.department_id, client_ip(request))
+    db.commit()
     return _back(fiscal_year, "closed")
 
 
@@ -231,18 +208,12 @@ def close_month_form(
 def reopen_month_form(
     request: Request,
     closure_id: PageId,
-    auth: MaybeAuth,
+    auth: AdminForm,
     db: SessionDep,
-    csrf_token: str = Form(default="", max_length=200),
     fiscal_year: int | None = Form(default=None, ge=2000, le=2100),
 ) -> Response:
-    refused = _refuse_closure_form(request, auth, csrf_token)
-    if refused is not None:
-        return refused
-    try:
-        remove_closure(db, auth.user, closure_id, client_ip(request))
-    except GijirokuError as exc:
-        return _error(request, auth, exc)
+    reopen_month(db, auth.user, closure_id, client_ip(request))
+    db.commit()
     return _back(fiscal_year, "reopened")
 
 
@@ -284,15 +255,10 @@ def _survey_page(request: Request, auth: PageAuth, db: Any, meeting: Any, *, sta
 
 
 @router.get("/meetings/{meeting_id}/survey", response_class=HTMLResponse)
-def survey_page(request: Request, meeting_id: PageId, auth: MaybeAuth, db: SessionDep, saved: int = 0) -> Response:
-    if auth is None:
-        return login_redirect(request)
-    try:
-        meeting = meeting_for_user(db, auth.user, meeting_id)
-    except GijirokuError as exc:
-        return _error(request, auth, exc)
+def survey_page(request: Request, meeting_id: PageId, auth: PageUser, db: SessionDep, saved: int = 0) -> Response:
+    meeting = meeting_for_user(db, auth.user, meeting_id)
     if not may_answer(auth.user):
-        return _error(request, auth, not_respondent_error())
+        raise not_respondent_error()
     return _survey_page(request, auth, db, meeting, saved=bool(saved))
 
 
@@ -300,42 +266,30 @@ def survey_page(request: Request, meeting_id: PageId, auth: MaybeAuth, db: Sessi
 def survey_submit(
     request: Request,
     meeting_id: PageId,
-    auth: MaybeAuth,
+    auth: PageFormUser,
     db: SessionDep,
     satisfaction: str = Form(default="", max_length=32),
     continued_use: str = Form(default="", max_length=32),
     estimated_minutes: str = Form(default="", max_length=20),
     review_minutes: str = Form(default="0", max_length=20),
     comment: str = Form(default="", max_length=4000),
-    csrf_token: str = Form(default="", max_length=200),
 ) -> Response:
-    """The form posts here (works without JS); success redirects back (PRG)."""
-    if auth is None:
-        return login_redirect(request)
-    try:
-        meeting = meeting_for_user(db, auth.user, meeting_id)
-    except GijirokuError as exc:
-        return _error(request, auth, exc)
+    """The form posts here (works without JS); success redirects back (PRG). A refused answer
+    re-renders the form with what was typed."""
+    meeting = meeting_for_user(db, auth.user, meeting_id)
     if not may_answer(auth.user):
-        return _error(request, auth, not_respondent_error())
+        raise not_respondent_error()
     form = {"satisfaction": satisfaction, "continued_use": continued_use, "estimated_minutes": estimated_minutes,
             "review_minutes": review_minutes, "comment": comment}
-    if not csrf_matches(auth.token, csrf_token):
-        return _survey_page(request, auth, db, meeting, status_code=403, form=form,
-                            error="セッションの確認に失敗しました。ページを再読み込みしてからやり直してください。")
     try:
-        body = SurveyIn(satisfaction=satisfaction, continued_use=continued_use,
-                        estimated_minutes=estimated_minutes, review_minutes=review_minutes or 0, comment=comment)
+        answers = SurveyAnswers.model_validate(form | {"review_minutes": review_minutes or 0})
     except ValidationError:
         return _survey_page(request, auth, db, meeting, status_code=422, form=form,
                             error="満足度・継続利用の意向・見込み時間（0分以上）を入力してください。")
     try:
-        save_survey(db, meeting, auth.user, SurveyAnswers(body.satisfaction, body.continued_use,
-                                                          body.estimated_minutes, body.review_minutes,
-                                                          body.comment.strip()))
+        save_survey(db, meeting, auth.user, answers, client_ip(request))
     except GijirokuError as exc:
         db.rollback()
         return _survey_page(request, auth, db, meeting, status_code=exc.status, form=form, error=exc.ja)
-    record(db, auth.user, "survey_saved", meeting=meeting, ip=client_ip(request))
     db.commit()
     return RedirectResponse(f"/meetings/{meeting.id}/survey?saved=1", status_code=303)

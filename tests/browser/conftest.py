@@ -7,8 +7,8 @@ here. Keep the existing fixture names and behaviour stable.
   download its own browser on these machines. Override the path with ``GIJIROKU_CHROMIUM``.
 * ``live_server`` (session) runs the real app with uvicorn in a background thread on a free
   127.0.0.1 port and a temporary ``GIJIROKU_DATA_DIR``, with the REAL embedded pipeline unless
-  ``GIJIROKU_TEST_PIPELINE_FACTORY`` names another (``scripted_pipeline:factory`` or
-  ``fake_pipeline:factory`` while iterating on pages). ``live_server.create_user(...)`` / ``create_department(...)`` write to
+  ``GIJIROKU_TEST_PIPELINE_FACTORY`` names another as ``module:callable`` (``scripted_pipeline:ScriptedPipeline``
+  or ``fake_pipeline:FakePipeline`` while iterating on pages), passed to ``create_app``. ``live_server.create_user(...)`` / ``create_department(...)`` write to
   its database directly; ``live_server.base_url`` is also the ``base_url`` fixture, so
   ``page.goto("/meetings")`` works.
 * ``login(page, username, password)`` logs in through the login form.
@@ -19,6 +19,7 @@ here. Keep the existing fixture names and behaviour stable.
 
 from __future__ import annotations
 
+import importlib
 import os
 import socket
 import sys
@@ -43,7 +44,6 @@ from service.app import create_app  # noqa: E402
 from service.bootstrap import create_user  # noqa: E402
 from service.config import Settings  # noqa: E402
 from service.db.models import Department, Role, User  # noqa: E402
-from service.jobs.pipeline import reset_pipeline  # noqa: E402
 
 FIXTURES = HERE.parent / "fixtures"
 SCREENSHOTS = HERE.parent.parent / "docs" / "screenshots"
@@ -179,6 +179,14 @@ class LiveServer:
         self._thread.join(timeout=30)
 
 
+def _pipeline_factory(name: str) -> Callable[[], Any] | None:
+    """``module:callable`` → that callable; empty: None, the real pipeline."""
+    if not name:
+        return None
+    module, _, attr = name.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     data_dir = tmp_path_factory.mktemp("live") / "data"
@@ -186,13 +194,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         _env_file=None,
         data_dir=data_dir,
         database_url=None,
-        pipeline_factory=os.environ.get("GIJIROKU_TEST_PIPELINE_FACTORY", ""),
         admin_username=None,
         admin_password=None,
         queue="inprocess",
     )
-    reset_pipeline()
-    app = create_app(settings)
+    app = create_app(settings, pipeline_factory=_pipeline_factory(os.environ.get("GIJIROKU_TEST_PIPELINE_FACTORY", "")))
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, name="live-server", daemon=True)
@@ -207,7 +213,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         yield live
     finally:
         live.stop()
-        reset_pipeline()
 
 
 @pytest.fixture(scope="session")

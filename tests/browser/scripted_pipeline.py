@@ -1,5 +1,5 @@
 """A quick stand-in pipeline for iterating on the pages (GIJIROKU_TEST_PIPELINE_FACTORY=
-scripted_pipeline:factory): the reference script of tests/fixtures/<name>.txt as turns with
+scripted_pipeline:ScriptedPipeline): the reference script of tests/fixtures/<name>.txt as turns with
 per-character words spread over the recording, every seventh word marked low-confidence.
 The real embedded model stays the default for the browser suite."""
 
@@ -10,18 +10,16 @@ from pathlib import Path
 from typing import Any
 
 from models.audio import probe_audio
+from models.pipeline import STAGES
 from models.types import MeetingInfo, Minutes, Speaker, Turn, Word
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
 class ScriptedPipeline:
-    def __init__(self, settings: Any) -> None:
-        self.settings = settings
-
-    def run(self, audio_path: Path, meeting: MeetingInfo | None = None, progress: Any = None, **_: Any) -> Minutes:
+    def run(self, audio_path: Path, meeting: MeetingInfo | None = None, progress: Any = None, options: Any = None) -> Minutes:
         duration = probe_audio(Path(audio_path)).duration or 1.0
-        for stage in ("decode", "diarize", "transcribe", "attribute", "draft"):
+        for stage in STAGES:
             for fraction in (0.0, 0.5, 1.0):
                 if progress:
                     progress(stage, fraction)
@@ -51,6 +49,3 @@ def scripted_minutes(duration: float, meeting: MeetingInfo | None = None) -> Min
             duration=duration,
         )
 
-
-def factory(settings: Any) -> ScriptedPipeline:
-    return ScriptedPipeline(settings)

@@ -44,7 +44,12 @@ def _saved_minutes(live_server, meeting_id: int) -> dict:
     from service.db.models import TranscriptRevision
 
     with live_server.sessions() as db:
-        row = db.scalar(select(TranscriptRevision).where(TranscriptRevision.meeting_id == meeting_id).order_by(TranscriptRevision.revision.desc()).limit(1))
+        row = db.scalar(
+            select(TranscriptRevision)
+            .where(TranscriptRevision.meeting_id == meeting_id)
+            .order_by(TranscriptRevision.revision.desc())
+            .limit(1)
+        )
         return row.minutes
 
 
@@ -85,7 +90,9 @@ def test_find_replace_all_and_add_to_vocabulary(editor, live_server) -> None:
     page.get_by_role("button", name="保存", exact=True).click()
     expect(page.locator("#save-state")).to_have_text("第2版（保存済み）")
     saved = _saved_minutes(live_server, meeting_id)
-    assert all("補正予算案" in t["text"] and "補正予算案" in t["clean_text"] for t in saved["turns"] if "補正予算" in t["text"])
+    assert all(
+        "補正予算案" in t["text"] and "補正予算案" in t["clean_text"] for t in saved["turns"] if "補正予算" in t["text"]
+    )
     page.goto("/vocabulary")
     expect(page.locator("#vocab-body")).to_contain_text("補正予算案")
 
@@ -111,14 +118,18 @@ def test_view_switch_threshold_and_revision_restore(editor, live_server) -> None
     page.get_by_role("button", name="保存", exact=True).click()
     expect(page.locator("#save-state")).to_have_text("第2版（保存済み）")
     saved = _saved_minutes(live_server, meeting_id)
-    assert saved["turns"][0]["text"].startswith("【冒頭】") and not saved["turns"][0]["clean_text"].startswith("【冒頭】")
+    assert saved["turns"][0]["text"].startswith("【冒頭】") and not saved["turns"][0]["clean_text"].startswith(
+        "【冒頭】"
+    )
 
     page.get_by_text("版の履歴").click()
     page.once("dialog", lambda d: d.accept())
     page.get_by_role("button", name="第1版に戻す").click()
     expect(page.locator("#save-state")).to_have_text("第3版（保存済み）")
     expect(page.locator("#turn-0 .turn-text")).not_to_contain_text("【冒頭】")
-    assert _saved_minutes(live_server, meeting_id)["turns"][0]["text"] == saved["turns"][0]["text"].removeprefix("【冒頭】")
+    assert _saved_minutes(live_server, meeting_id)["turns"][0]["text"] == saved["turns"][0]["text"].removeprefix(
+        "【冒頭】"
+    )
     page.get_by_text("ケバ取り", exact=True).click()  # leave the default for the other tests
 
 
@@ -182,3 +193,77 @@ def test_tablet_width_has_no_horizontal_scroll(editor, screenshots_dir: Path) ->
     for path in ("/meetings", "/upload", "/vocabulary"):
         page.goto(path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 768, path
+
+
+def test_export_menu_keyboard(editor) -> None:
+    """The 出力 menu follows the WAI-ARIA menu button pattern: arrows open it and move through the
+    items (wrapping), Home/End jump, Escape closes it and gives the focus back to the button,
+    Tab leaves it closed, Enter on an item exports."""
+    page, _ = editor
+    menu = page.locator("#export-menu")
+    button = menu.locator("summary")
+    items = page.get_by_role("menu", name="出力形式").get_by_role("menuitem")
+    expect(button).to_have_attribute("aria-haspopup", "menu")
+    expect(button).to_have_attribute("aria-expanded", "false")
+    assert all(i.get_attribute("tabindex") == "-1" for i in items.all())  # reached by arrows, not Tab
+
+    button.focus()
+    page.keyboard.press("ArrowDown")
+    expect(items.nth(0)).to_be_focused()
+    expect(button).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("ArrowDown")
+    expect(items.nth(1)).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")  # wraps to the last item
+    expect(items.last).to_be_focused()
+    page.keyboard.press("ArrowDown")  # and back to the first
+    expect(items.first).to_be_focused()
+    page.keyboard.press("End")
+    expect(items.get_by_text("JSON")).to_be_focused()
+    page.keyboard.press("Home")
+    expect(items.get_by_text("Word（.docx）")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(button).to_be_focused()
+    expect(button).to_have_attribute("aria-expanded", "false")
+    assert not menu.evaluate("d => d.open")
+
+    page.keyboard.press("ArrowUp")  # opens on the last item
+    expect(items.last).to_be_focused()
+    page.keyboard.press("Tab")  # leaving the menu closes it
+    expect(button).to_have_attribute("aria-expanded", "false")
+
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(items.first).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    assert download.value.suggested_filename.endswith(".txt")
+    expect(button).to_be_focused()
+    expect(button).to_have_attribute("aria-expanded", "false")
+
+
+def test_api_error_shows_the_japanese_message_field(editor) -> None:
+    """A failed API call shows the error's ``message_ja``, not ``detail`` cut apart (a stand-in
+    server answers the save with fields that differ from its ``detail``)."""
+    page, meeting_id = editor
+
+    def refuse_save(route: Route) -> None:
+        if route.request.method != "PUT":
+            route.fallback()
+            return
+        route.fulfill(
+            status=503,
+            json={
+                "error": "unavailable",
+                "message_ja": "ただいま保存できません。",
+                "message_en": "Saving is unavailable.",
+                "detail": "古い形式（old format）",
+            },
+        )
+
+    page.route(f"**/api/meetings/{meeting_id}/transcript", refuse_save)
+    page.locator("#turn-0 .turn-text").click()
+    page.keyboard.type("あ")
+    page.keyboard.press("Control+KeyS")
+    expect(page.locator("#editor-error")).to_have_text("保存できませんでした: ただいま保存できません。")

@@ -18,9 +18,9 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from evaluation.kpi import ContinuedUse, Satisfaction
 from models.types import MeetingInfo, Minutes, Speaker, Turn
 from service.db.models import Department, EditingTime, Job, JobStatus, Meeting, Role, Survey, TranscriptRevision, User
+from service.kpi.answers import ContinuedUse, Satisfaction
 
 pytestmark = pytest.mark.browser
 

@@ -58,3 +58,29 @@ def test_vocabulary_add_and_delete(page: Page, live_server, login) -> None:
     page.once("dialog", lambda d: d.accept())
     page.get_by_role("button", name="議会運営委員会 を削除").click()
     expect(page.locator("#vocab-empty")).to_be_visible()
+
+
+def test_api_refusal_shows_the_japanese_message(page: Page, live_server, login) -> None:
+    """A real refusal from the API (a staff user without a department) is shown as its Japanese
+    message only."""
+    live_server.create_user("smoke_admin2", "admin")
+    login(page, "smoke_admin2")
+    page.goto("/admin")
+    page.locator("#user-form").get_by_label("ユーザー名").fill("nodept1")
+    page.get_by_label("初期パスワード").fill("kensetsu-pass-2025")
+    page.get_by_role("button", name="ユーザーを追加").click()
+    expect(page.locator("#user-error")).to_have_text("この役割には部署の指定が必要です。")
+
+
+def test_stage_names_come_from_the_server(page: Page, live_server, login) -> None:
+    """The pages' job stage names are the server's one list (service.jobs.states), not a copy."""
+    from service.jobs.states import JOB_STAGE_LABELS
+
+    live_server.create_user("smoke_stages", "clerk")
+    login(page, "smoke_stages")
+    labels = page.evaluate("import('/static/js/ui.js').then((ui) => [...ui.STAGE_LABELS])")
+    assert labels == [list(item) for item in JOB_STAGE_LABELS.items()]
+    text = page.evaluate(
+        "import('/static/js/ui.js').then((ui) => ui.stageText({ status: 'running', stage: 'diarize' }))"
+    )
+    assert text == JOB_STAGE_LABELS["diarize"]

@@ -1,6 +1,7 @@
 import io
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
@@ -8,7 +9,7 @@ from exporters import render
 from models.types import Minutes
 
 
-def _open(data: bytes):  # noqa: ANN202 - python-docx's Document has no public type
+def _open(data: bytes) -> DocxDocument:
     return Document(io.BytesIO(data))
 
 

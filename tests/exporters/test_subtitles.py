@@ -1,4 +1,5 @@
 import re
+from itertools import pairwise
 
 from exporters import render
 from exporters.subtitles import MAX_CUE_CHARS, build_cues
@@ -44,7 +45,7 @@ def test_long_turn_is_split_at_punctuation_with_word_times(minutes: Minutes) -> 
     # The clean text dropped 「えー、」 (3 characters = 0.3 s of words): the first cue starts
     # when 「町内」 was spoken, not when the turn began.
     assert abs(cues[0].start - 4.3) < 0.11
-    assert all(a.end <= b.start + 1e-9 for a, b in zip(cues, cues[1:]))
+    assert all(a.end <= b.start + 1e-9 for a, b in pairwise(cues))
     assert cues[-1].end <= minutes.turns[1].end + 1e-9
 
 

@@ -1,5 +1,6 @@
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ def test_a_failing_format_leaves_no_file_at_all(
     def broken(minutes: Minutes, clean: bool) -> bytes:
         raise RuntimeError("renderer crashed")
 
-    monkeypatch.setitem(exporters._RENDERERS, "docx", broken)
+    monkeypatch.setitem(exporters._FORMATS, "docx", replace(exporters._FORMATS["docx"], render=broken))
     with pytest.raises(RuntimeError):
         write_outputs(minutes, tmp_path / "minutes", ["txt", "docx"])
     assert list(tmp_path.iterdir()) == []

@@ -9,6 +9,7 @@ function over random turn layouts and durations, and the cut itself runs through
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -74,7 +75,7 @@ def assert_decodable(clips: Sequence[Clip], duration: float, max_s: float) -> No
     for clip in clips:
         assert 0.0 <= clip.start < clip.end <= duration, clip
         assert MIN_CLIP_S - EPS <= clip.end - clip.start <= max_s + EPS, clip
-    for before, after in zip(clips, clips[1:]):
+    for before, after in pairwise(clips):
         assert before.end <= after.start, (before, after)
     # faster-whisper's own sum, in samples: its "VAD filter removed" time must not be negative
     kept = sum(int(c.end * SAMPLE_RATE) - int(c.start * SAMPLE_RATE) for c in clips) / SAMPLE_RATE

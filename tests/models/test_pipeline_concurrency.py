@@ -14,12 +14,11 @@ import pytest
 import models.asr_model
 import models.diarization
 import models.pipeline
-from models.pipeline import Pipeline, PipelineOptions
+from models.pipeline import STAGES, Pipeline, PipelineOptions, RunOptions
 from models.transcription import ClipWords
-from models.types import SpeakerSegment, Word
+from models.types import NO_HINT, SpeakerCountHint, SpeakerSegment, Word
 
 AUDIO = Path(__file__).parents[1] / "fixtures" / "ja_short.wav"
-STAGES = {"decode", "diarize", "transcribe", "attribute", "draft"}
 
 
 class ThreadClock:
@@ -55,16 +54,16 @@ class Users:
 
 class FakeDiarizer:
     """One speaker; both runs must be inside ``diarize`` together (barrier), so they overlap. It
-    "takes" ``num_speakers`` seconds of the thread's clock, so each run's timing is known."""
+    "takes" ``speakers.num`` seconds of the thread's clock, so each run's timing is known."""
 
     def __init__(self, clock: ThreadClock) -> None:
         self.clock, self.users = clock, Users()
         self.together = threading.Barrier(2, timeout=30)
 
-    def diarize(self, audio, num_speakers=None, **kwargs):
+    def diarize(self, audio, *, speakers=NO_HINT, progress=None):
         with self.users:
             self.together.wait()
-            self.clock.advance(num_speakers or 0)
+            self.clock.advance(speakers.num or 0)
         return [SpeakerSegment(0.3, 3.8, "SPEAKER_00")]
 
 
@@ -130,10 +129,10 @@ def test_concurrent_runs_on_injected_models_return_their_own_stage_timings(clock
     monkeypatch.setattr(models.diarization, "load_diarizer", never)
     whisper, diarizer = FakeWhisper(clock), FakeDiarizer(clock)
     pipeline = Pipeline(PipelineOptions(), whisper=whisper, diarizer=diarizer)
-    one, three = _together(lambda: pipeline.run_timed(AUDIO, num_speakers=1),
-                           lambda: pipeline.run_timed(AUDIO, num_speakers=3))
+    one, three = _together(lambda: pipeline.run_timed(AUDIO, options=RunOptions(speakers=SpeakerCountHint(num=1))),
+                           lambda: pipeline.run_timed(AUDIO, options=RunOptions(speakers=SpeakerCountHint(num=3))))
     for run, diarize_s in ((one, 1.0), (three, 3.0)):
-        assert set(run.stage_seconds) == STAGES
+        assert set(run.stage_seconds) == set(STAGES)
         assert run.stage_seconds["diarize"] == diarize_s
         assert run.stage_seconds["transcribe"] == 10.0  # one first pass; every turn got a word, no retry
         assert run.minutes.turns[0].text

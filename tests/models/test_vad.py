@@ -1,3 +1,4 @@
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,7 @@ def test_regions_cover_the_reference_speech_of_a_real_recording():
     regions = speech_regions(audio)
     assert regions == sorted(regions)
     assert all(0 <= s < e <= len(audio) / SAMPLE_RATE for s, e in regions)
-    assert all(e1 <= s2 for (_, e1), (s2, _) in zip(regions, regions[1:]))
+    assert all(e1 <= s2 for (_, e1), (s2, _) in pairwise(regions))
     # the reference starts speaking at 6.69 s: nothing before ~6.5 s is speech
     assert regions[0][0] > 6.0
     ref = [line.split() for line in (FIXTURES / "sample.rttm").read_text().splitlines()]

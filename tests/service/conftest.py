@@ -1,26 +1,21 @@
-"""Fixtures for service tests: an app on a temporary data dir with the fast fake pipeline,
-two departments and one user per role (helpers in ``svc_helpers``)."""
+"""Fixtures for service tests: an app on a temporary data dir with the fast fake pipeline (passed
+by constructor; ``pipeline`` is that fake), two departments and one user per role (helpers in
+``svc_helpers``, importable because pyproject's ``pythonpath`` lists this folder)."""
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from fake_pipeline import FakePipeline
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from svc_helpers import bearer, make_settings, seed_users
 
-# --import-mode=importlib leaves sys.path alone; tests import svc_helpers and the app imports
-# the fake pipeline ("fake_pipeline:factory") by name.
-sys.path.insert(0, str(Path(__file__).parent))
-
-from svc_helpers import bearer, make_settings, seed_users  # noqa: E402
-
-from service.app import create_app  # noqa: E402
-from service.config import Settings  # noqa: E402
-from service.jobs.pipeline import reset_pipeline  # noqa: E402
+from service.app import create_app
+from service.config import Settings
 
 
 @pytest.fixture(autouse=True)
@@ -39,10 +34,13 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings) -> Iterator[FastAPI]:
-    reset_pipeline()
-    yield create_app(settings)
-    reset_pipeline()
+def pipeline() -> FakePipeline:
+    return FakePipeline()
+
+
+@pytest.fixture
+def app(settings: Settings, pipeline: FakePipeline) -> FastAPI:
+    return create_app(settings, pipeline_factory=lambda: pipeline)
 
 
 @pytest.fixture

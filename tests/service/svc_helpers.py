@@ -1,4 +1,4 @@
-"""Helpers shared by the service tests (importable because conftest puts this folder on sys.path)."""
+"""Helpers shared by the service tests (importable because pyproject's ``pythonpath`` lists this folder)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ from service.db.models import Department, Role, User
 
 HERE = Path(__file__).parent
 PASSWORD = "correct horse battery"
-FAKE_FACTORY = "fake_pipeline:factory"
 USERS = {
     "admin": (Role.admin, None),
     "clerk_a": (Role.clerk, "総務課"),
@@ -48,7 +47,6 @@ def make_settings(data_dir: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "data_dir": data_dir,
         "database_url": None,
-        "pipeline_factory": FAKE_FACTORY,
         "admin_username": None,
         "admin_password": None,
         "queue": "inprocess",

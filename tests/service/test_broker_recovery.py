@@ -26,14 +26,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
-from svc_helpers import FAKE_FACTORY, HERE, bearer, make_settings, seed_users, upload, wait_job
+from svc_helpers import HERE, bearer, make_settings, seed_users, upload, wait_job
 from test_scale_out import pg_url  # noqa: F401 (fixture: a fresh PostgreSQL database)
 
 from service.app import create_app
 from service.config import Settings
 from service.db.base import utcnow
 from service.db.models import Job, JobStatus
-from service.jobs.pipeline import reset_pipeline
 from service.maintenance import recover
 
 ROOT = HERE.parent.parent
@@ -86,16 +85,16 @@ def _worker_env(settings: Settings, **extra: str) -> dict[str, str]:
         "GIJIROKU_BROKER_URL": settings.broker_url,
         "GIJIROKU_CELERY_QUEUE": settings.celery_queue,
         "GIJIROKU_JOB_STALE_MINUTES": str(settings.job_stale_minutes),
-        "GIJIROKU_PIPELINE_FACTORY": FAKE_FACTORY,
         "PYTHONPATH": os.pathsep.join([str(HERE), str(ROOT)]),
         **extra,
     }
 
 
 def _start_worker(processes: list[subprocess.Popen], log: Path, env: dict[str, str], name: str) -> subprocess.Popen:
-    """A solo-pool worker as docs/scale-out.md runs it; returns once it consumes."""
+    """A solo-pool worker as docs/scale-out.md runs it, on the fake pipeline (``fake_worker``);
+    returns once it consumes."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "service.jobs.celery_app", "worker", "--pool", "solo",
+        [sys.executable, "-m", "celery", "-A", "fake_worker", "worker", "--pool", "solo",
          "-l", "INFO", "-n", f"{name}@%h", "-Q", env["GIJIROKU_CELERY_QUEUE"],
          "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
@@ -128,7 +127,6 @@ def api() -> Iterator[Callable[[Settings], TestClient]]:
     with contextlib.ExitStack() as stack:
 
         def start(settings: Settings) -> TestClient:
-            reset_pipeline()
             app = create_app(settings)
             stack.callback(app.state.ctx.engine.dispose)
             client = stack.enter_context(TestClient(app))
@@ -136,7 +134,6 @@ def api() -> Iterator[Callable[[Settings], TestClient]]:
             return client
 
         yield start
-    reset_pipeline()
 
 
 def test_upload_with_broker_unreachable_answers_201(tmp_path, api):
@@ -156,7 +153,7 @@ def test_upload_with_broker_unreachable_answers_201(tmp_path, api):
 def test_healthz_on_api_node_needs_neither_model_nor_broker(tmp_path, api):
     """An API-only node has no model and must stay in the load balancer while Redis is away."""
     settings = _celery_settings(
-        tmp_path, None, f"redis://127.0.0.1:{_free_port()}/0", pipeline_factory="", model_cache_dir=tmp_path / "no-model"
+        tmp_path, None, f"redis://127.0.0.1:{_free_port()}/0", model_cache_dir=tmp_path / "no-model"
     )
     r = api(settings).get("/healthz")
     assert r.status_code == 200, r.text

@@ -17,13 +17,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from fake_pipeline import FakePipeline
 from fastapi.testclient import TestClient
 from httpx import Response
 from svc_helpers import PASSWORD, bearer, make_settings, seed_users, upload, wait_job
 
 from models.safe_text import first_unstorable
 from service.app import create_app
-from service.jobs.pipeline import reset_pipeline
 
 HUGE = "会" * 100_000  # 300 kB as UTF-8, 600 kB escaped: over the small body limit
 LONG = "x" * 60_000  # under it, over every field's max_length
@@ -184,8 +184,7 @@ def _read_everything(attack: Attack, spec: dict[str, Any], headers: dict[str, st
 
 @pytest.fixture(scope="module")
 def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, dict[str, Any]]]:
-    reset_pipeline()
-    app = create_app(make_settings(tmp_path_factory.mktemp("hostile") / "data"))
+    app = create_app(make_settings(tmp_path_factory.mktemp("hostile") / "data"), pipeline_factory=FakePipeline)
     with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as client:
         seed_users(app)
         staff = bearer(client, "staff_a")
@@ -193,7 +192,6 @@ def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClien
         wait_job(client, staff, created["job"]["id"])
         minutes = client.get("/api/meetings/1/transcript", headers=staff).json()["minutes"]
         yield client, minutes
-    reset_pipeline()
 
 
 def test_hostile_bodies_never_answer_5xx(target, caplog: pytest.LogCaptureFixture) -> None:

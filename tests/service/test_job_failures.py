@@ -45,7 +45,7 @@ def test_a_crash_while_reading_the_job_inputs_fails_the_job(client, auth, caplog
     def broken(*args, **kwargs):
         raise KeyError("vocabulary row: internal detail")
 
-    monkeypatch.setattr(runner, "_overrides", broken)
+    monkeypatch.setattr(runner, "_run_options", broken)
     h = auth("clerk_a")
     job = upload(client, h).json()["job"]
     _assert_failed_with_logged_id(wait_job(client, h, job["id"]), caplog, "vocabulary row")

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from fake_pipeline import FakePipeline
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from svc_helpers import bearer, make_settings, seed_users, upload, wait_job
 
 from service.app import create_app
-from service.jobs.pipeline import reset_pipeline
 
 AUTH: dict[str, str] = {}
 STATUSES: list[int] = []
@@ -21,8 +21,7 @@ STATUSES: list[int] = []
 
 @pytest.fixture(scope="module")
 def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[schemathesis.BaseSchema]:
-    reset_pipeline()
-    app = create_app(make_settings(Path(tmp_path_factory.mktemp("fuzz")) / "data"))
+    app = create_app(make_settings(Path(tmp_path_factory.mktemp("fuzz")) / "data"), pipeline_factory=FakePipeline)
     with TestClient(app) as client:
         seed_users(app)
         AUTH.update(bearer(client, "admin"))
@@ -30,7 +29,6 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[schemathesi
         created = upload(client, staff).json()  # meeting 1 / job 1 with a transcript, so ids hit data
         wait_job(client, staff, created["job"]["id"])
         yield schemathesis.openapi.from_asgi("/openapi.json", app)
-    reset_pipeline()
 
 
 def test_no_server_errors(api_schema: schemathesis.BaseSchema) -> None:

@@ -14,7 +14,6 @@ from fastapi.testclient import TestClient
 from svc_helpers import HERE, bearer, make_settings, seed_users, upload, wait_job
 
 from service.app import create_app
-from service.jobs.pipeline import reset_pipeline
 
 pytestmark = pytest.mark.services
 ROOT = HERE.parent.parent
@@ -61,15 +60,13 @@ def test_celery_worker_runs_jobs_from_the_api(tmp_path, pg_url):
         "GIJIROKU_QUEUE": "celery",
         "GIJIROKU_BROKER_URL": BROKER,
         "GIJIROKU_CELERY_QUEUE": queue_name,
-        "GIJIROKU_PIPELINE_FACTORY": "fake_pipeline:factory",
         "PYTHONPATH": os.pathsep.join([str(HERE), str(ROOT)]),
     }
-    reset_pipeline()
-    app = create_app(settings)
+    app = create_app(settings)  # an API node: jobs run in the worker, on its fake pipeline
     with TestClient(app) as client:  # the API node migrates PostgreSQL on start-up
         seed_users(app)
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "service.jobs.celery_app", "worker",
+            [sys.executable, "-m", "celery", "-A", "fake_worker", "worker",
              "--pool", "solo", "--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )

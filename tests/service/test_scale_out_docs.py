@@ -4,7 +4,8 @@ test breaks when the page drifts from what works.
 
 Only what names the operator's machines is replaced: host names, the role, database and password,
 the data directory and the Redis database (13, this test's own); ``0.0.0.0`` binds to loopback.
-Workers get the fast fake pipeline; the API node gets an empty model cache, as it has no model.
+Workers run ``fake_worker`` (the real worker with the fast fake pipeline) instead of
+``service.jobs.celery_app``; the API node gets an empty model cache, as it has no model.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from svc_helpers import FAKE_FACTORY, HERE, make_wav
+from svc_helpers import HERE, make_wav
 
 ROOT = HERE.parent.parent
 DOC = ROOT / "docs" / "scale-out.md"
@@ -46,6 +47,7 @@ def test_doc_has_the_blocks_an_operator_needs():
     for i, line in enumerate(workers):
         assert line.startswith(f"CUDA_VISIBLE_DEVICES={i} ") and ".venv/bin/celery " in line
         assert " -l INFO" in line and f" -n worker{i + 1}@%h" in line
+        assert " -A service.jobs.celery_app " in line  # Site.command swaps in the fake pipeline's worker
     assert all(line.startswith(".venv/bin/") for line in b["api"].splitlines())
 
 
@@ -81,7 +83,8 @@ class Site:
         return env
 
     def command(self, line: str) -> str:
-        return line.replace(".venv/bin/", self.bin).replace("--host 0.0.0.0", "--host 127.0.0.1")
+        line = line.replace(".venv/bin/", self.bin).replace("--host 0.0.0.0", "--host 127.0.0.1")
+        return line.replace("-A service.jobs.celery_app ", "-A fake_worker ")  # the fake pipeline
 
 
 @pytest.fixture
@@ -130,7 +133,7 @@ def test_scale_out_page_followed_literally(site: Site, tmp_path: Path):
     port = _free_port()
     api_env = {**node, "GIJIROKU_PORT": str(port), "GIJIROKU_MODEL_CACHE_DIR": str(tmp_path / "no-model"),
                "GIJIROKU_ADMIN_USERNAME": ADMIN[0], "GIJIROKU_ADMIN_PASSWORD": ADMIN[1]}
-    worker_env = {**node, "GIJIROKU_PIPELINE_FACTORY": FAKE_FACTORY, "PYTHONPATH": os.pathsep.join([str(HERE), str(ROOT)])}
+    worker_env = {**node, "PYTHONPATH": os.pathsep.join([str(HERE), str(ROOT)])}
     running: list[tuple[subprocess.Popen, Path]] = []
     try:
         for block, env in (("api", api_env), ("workers", worker_env)):

@@ -47,7 +47,7 @@ def test_meeting_pages_follow_department_scoping(client: TestClient, auth) -> No
     client.cookies.clear()
     _login(client, "staff_a")
     r = client.get(f"/meetings/{meeting_id}/edit")
-    assert r.status_code == 200 and 'data-meeting-id="%d"' % meeting_id in r.text
+    assert r.status_code == 200 and f'data-meeting-id="{meeting_id}"' in r.text
 
 
 def test_admin_page_is_for_admins_and_nav_follows_the_role(client: TestClient) -> None:

@@ -28,7 +28,6 @@ def _serve(data_dir: Path, port: int, delay: str) -> subprocess.Popen:
         "GIJIROKU_DATA_DIR": str(data_dir),
         "GIJIROKU_DATABASE_URL": "",
         "GIJIROKU_QUEUE": "inprocess",
-        "GIJIROKU_PIPELINE_FACTORY": "fake_pipeline:factory",
         "GIJIROKU_FAKE_DELAY": delay,
         "GIJIROKU_ADMIN_USERNAME": "admin",
         "GIJIROKU_ADMIN_PASSWORD": "admin-password-1",
@@ -36,7 +35,7 @@ def _serve(data_dir: Path, port: int, delay: str) -> subprocess.Popen:
     }
     env.pop("DATABASE_URL", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "uvicorn", "--factory", "fake_server:app", "--port", str(port)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60

@@ -8,7 +8,7 @@ from pyannote.metrics.diarization import DiarizationErrorRate
 
 from models.audio import decode_audio
 from models.diarization.bundled import BundledConfig, BundledDiarizer, window_starts
-from models.types import SAMPLE_RATE
+from models.types import SAMPLE_RATE, SpeakerCountHint
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "diarization"
 
@@ -52,8 +52,8 @@ def test_real_two_speaker_recording(diarizer):
 @pytest.mark.ci
 def test_num_speakers_hint_is_obeyed(diarizer):
     audio = decode_audio(FIXTURES / "sample.wav")
-    assert {s.speaker for s in diarizer.diarize(audio, num_speakers=1)} == {"SPEAKER_00"}
-    assert len({s.speaker for s in diarizer.diarize(audio, num_speakers=3)}) == 3
+    assert {s.speaker for s in diarizer.diarize(audio, speakers=SpeakerCountHint(num=1))} == {"SPEAKER_00"}
+    assert len({s.speaker for s in diarizer.diarize(audio, speakers=SpeakerCountHint(num=3))}) == 3
 
 
 @pytest.mark.slow

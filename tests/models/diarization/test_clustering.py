@@ -1,7 +1,8 @@
 import numpy as np
 
-from models.diarization.clustering import SpeakerCountHint, spectral_centroids
+from models.diarization.clustering import spectral_centroids
 from models.diarization.resegment import absorb_blips, frames_to_segments, viterbi
+from models.types import SpeakerCountHint
 
 
 def _clusters(sizes: list[int], spread: float = 0.15, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

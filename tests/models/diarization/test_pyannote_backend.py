@@ -5,7 +5,7 @@ import pytest
 
 from models.diarization import load_diarizer
 from models.errors import GijirokuError
-from models.types import SAMPLE_RATE
+from models.types import SAMPLE_RATE, SpeakerCountHint
 
 pytestmark = [pytest.mark.slow, pytest.mark.ci]
 
@@ -29,7 +29,7 @@ def test_diarize_returns_sorted_relabelled_segments_within_the_audio(diarizer):
     rng = np.random.default_rng(0)
     audio = (0.1 * rng.standard_normal(SAMPLE_RATE * 12)).astype(np.float32)
     reported: list[float] = []
-    segments = diarizer.diarize(audio, max_speakers=2, progress=reported.append)
+    segments = diarizer.diarize(audio, speakers=SpeakerCountHint(max=2), progress=reported.append)
     assert segments == sorted(segments, key=lambda s: (s.start, s.end, s.speaker))
     assert all(0 <= s.start < s.end <= 12.0 for s in segments)
     speakers = list(dict.fromkeys(s.speaker for s in segments))

@@ -23,13 +23,12 @@ from sqlalchemy import select
 from svc_helpers import HERE, PASSWORD, bearer, make_settings, seed_users
 from test_scale_out import pg_url  # noqa: F401  (fixture: a fresh PostgreSQL database)
 
-from evaluation.kpi import ContinuedUse, Satisfaction
 from service.app import create_app
 from service.auth.passwords import check_password_policy
 from service.cli import main as cli_main
 from service.config import get_settings
 from service.db.models import AuditLog, Survey, User
-from service.jobs.pipeline import reset_pipeline
+from service.kpi.answers import ContinuedUse, Satisfaction
 
 WRONG = "not the password"
 
@@ -85,14 +84,10 @@ def test_row2_an_address_spraying_usernames_is_throttled(tmp_path):
 
 @pytest.mark.services
 def test_row2_parallel_wrong_passwords_are_throttled_on_postgresql(tmp_path, pg_url):  # noqa: F811
-    reset_pipeline()
     settings = make_settings(tmp_path / "data", database_url=pg_url)
-    try:
-        with TestClient(create_app(settings)) as client:
-            seed_users(client.app)
-            _assert_parallel_wrong_passwords_throttled(client, settings.login_max_failures)
-    finally:
-        reset_pipeline()
+    with TestClient(create_app(settings)) as client:
+        seed_users(client.app)
+        _assert_parallel_wrong_passwords_throttled(client, settings.login_max_failures)
 
 
 # --- row 3: a password change ends the other sessions ------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from docx import Document
+from fake_pipeline import FakePipeline
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from svc_helpers import asgi_call, make_settings, make_wav, seed_users, upload, wait_job
@@ -19,7 +20,6 @@ from service.body_guard import SMALL_BODY_BYTES
 from service.cli import main
 from service.config import get_settings
 from service.db.models import Meeting, TranscriptRevision
-from service.jobs.pipeline import reset_pipeline
 
 BAD_TEXT = "\\ud800"  # as it travels: a JSON escape for an unpaired surrogate
 
@@ -195,27 +195,23 @@ def test_row4_anonymous_huge_login_body_413_without_reading(app, client):
 
 
 def test_row4_transcript_cap_and_upload_limit_are_separate(tmp_path):
-    reset_pipeline()
-    app = create_app(make_settings(tmp_path / "data", max_transcript_mb=1))
-    try:
-        with TestClient(app) as client:
-            seed_users(app)
-            h = {"Authorization": "Bearer " + client.post("/api/auth/token", json={"username": "staff_a", "password": "correct horse battery"}).json()["access_token"]}
-            created = upload(client, h, content=make_wav(5.0))  # a 160 kB upload: the small limit is not its limit
-            assert created.status_code == 201, created.text
-            mid = created.json()["meeting"]["id"]
-            assert wait_job(client, h, created.json()["job"]["id"])["status"] == "done"
-            minutes = _minutes(client, h, mid)
-            minutes["turns"][0]["clean_text"] = "議" * 60_000  # ~180 kB: over the small limit, under the cap
-            r = client.put(f"/api/meetings/{mid}/transcript", headers=h, json={"base_revision": 1, "minutes": minutes})
-            assert r.status_code == 200, r.text
-            minutes["turns"][0]["clean_text"] = "議" * 400_000  # ~2.4 MB as the client escapes it
-            r = client.put(f"/api/meetings/{mid}/transcript", headers=h, json={"base_revision": 2, "minutes": minutes})
-            assert (r.status_code, r.json()["error"]) == (413, "too_large") and "1 MB" in r.json()["detail"]
-            _bilingual(r)
-            assert _revisions(client, h, mid) == [1, 2]
-    finally:
-        reset_pipeline()
+    app = create_app(make_settings(tmp_path / "data", max_transcript_mb=1), pipeline_factory=FakePipeline)
+    with TestClient(app) as client:
+        seed_users(app)
+        h = {"Authorization": "Bearer " + client.post("/api/auth/token", json={"username": "staff_a", "password": "correct horse battery"}).json()["access_token"]}
+        created = upload(client, h, content=make_wav(5.0))  # a 160 kB upload: the small limit is not its limit
+        assert created.status_code == 201, created.text
+        mid = created.json()["meeting"]["id"]
+        assert wait_job(client, h, created.json()["job"]["id"])["status"] == "done"
+        minutes = _minutes(client, h, mid)
+        minutes["turns"][0]["clean_text"] = "議" * 60_000  # ~180 kB: over the small limit, under the cap
+        r = client.put(f"/api/meetings/{mid}/transcript", headers=h, json={"base_revision": 1, "minutes": minutes})
+        assert r.status_code == 200, r.text
+        minutes["turns"][0]["clean_text"] = "議" * 400_000  # ~2.4 MB as the client escapes it
+        r = client.put(f"/api/meetings/{mid}/transcript", headers=h, json={"base_revision": 2, "minutes": minutes})
+        assert (r.status_code, r.json()["error"]) == (413, "too_large") and "1 MB" in r.json()["detail"]
+        _bilingual(r)
+        assert _revisions(client, h, mid) == [1, 2]
 
 
 # --- row 10: empty transcripts ----------------------------------------------------------------

@@ -17,7 +17,7 @@ def test_healthz_ok(client):
 
 
 def test_healthz_reports_missing_model(tmp_path):
-    settings = make_settings(tmp_path / "data", pipeline_factory="", model_cache_dir=tmp_path / "empty-cache")
+    settings = make_settings(tmp_path / "data", model_cache_dir=tmp_path / "empty-cache")  # the real pipeline's files
     with TestClient(create_app(settings)) as c:
         r = c.get("/healthz")
     assert r.status_code == 503

@@ -5,17 +5,17 @@ from __future__ import annotations
 import json
 import time
 
+from fake_pipeline import FakePipeline
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 from svc_helpers import bearer, seed_users, upload, wait_job
 
 from service.app import create_app
 from service.db.models import Job, JobStatus
-from service.jobs.pipeline import reset_pipeline
 
 
-def test_sse_streams_progress_until_done(client, auth, monkeypatch):
-    monkeypatch.setenv("GIJIROKU_FAKE_DELAY", "4")
+def test_sse_streams_progress_until_done(client, auth, pipeline):
+    pipeline.delay = 4
     h = auth("clerk_a")
     job = upload(client, h).json()["job"]
     events = []
@@ -33,8 +33,8 @@ def test_sse_streams_progress_until_done(client, auth, monkeypatch):
     assert len({d["stage"] for n, d in events if n == "progress" and d["status"] == "running"}) >= 2
 
 
-def test_cancel_running_job_stops_it(client, auth, monkeypatch):
-    monkeypatch.setenv("GIJIROKU_FAKE_DELAY", "3")
+def test_cancel_running_job_stops_it(client, auth, pipeline):
+    pipeline.delay = 15  # 1 s between progress writes; left alone, the run would take 15 s
     h = auth("clerk_a")
     created = upload(client, h).json()
     jid = created["job"]["id"]
@@ -44,12 +44,12 @@ def test_cancel_running_job_stops_it(client, auth, monkeypatch):
         time.sleep(0.05)
     r = client.post(f"/api/jobs/{jid}/cancel", headers=h)
     assert r.status_code == 200 and r.json()["status"] == "cancelled"
-    time.sleep(1.0)  # the worker notices at its next progress write and stops
-    job = client.get(f"/api/jobs/{jid}", headers=h).json()
-    assert job["status"] == "cancelled"
+    # the worker notices at its next progress write and leaves the pipeline, long before its 15 s
+    assert pipeline.wait_ended(1, timeout=10), "the worker did not stop"
+    assert client.get(f"/api/jobs/{jid}", headers=h).json()["status"] == "cancelled"
     assert client.get(f"/api/meetings/{created['meeting']['id']}/transcript", headers=h).status_code == 404
     assert client.post(f"/api/jobs/{jid}/cancel", headers=h).status_code == 409
-    monkeypatch.setenv("GIJIROKU_FAKE_DELAY", "0")
+    pipeline.delay = 0
     assert client.post(f"/api/jobs/{jid}/retry", headers=h).json()["status"] == "queued"
     assert wait_job(client, h, jid)["status"] == "done"
     assert client.post(f"/api/jobs/{jid}/retry", headers=h).status_code == 409
@@ -57,7 +57,7 @@ def test_cancel_running_job_stops_it(client, auth, monkeypatch):
 
 def test_job_left_running_by_a_crash_is_requeued_on_start(tmp_path, settings):
     """A worker died mid-job (row stuck in 'running'); the next start finishes it."""
-    app = create_app(settings)
+    app = create_app(settings, pipeline_factory=FakePipeline)
     with TestClient(app) as c:
         seed_users(app)
         h = bearer(c, "clerk_a")
@@ -68,8 +68,7 @@ def test_job_left_running_by_a_crash_is_requeued_on_start(tmp_path, settings):
         crashed = {"status": JobStatus.running, "attempts": 1, "stage": "transcribe", "percent": 40.0}
         db.execute(update(Job).where(Job.id == job["id"]).values(**crashed))
         db.commit()
-    reset_pipeline()
-    app2 = create_app(settings)
+    app2 = create_app(settings, pipeline_factory=FakePipeline)
     with TestClient(app2) as c:
         done = wait_job(c, h, job["id"])
     assert done["status"] == "done" and done["attempts"] == 2

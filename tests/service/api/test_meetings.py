@@ -8,10 +8,11 @@ from fake_pipeline import TEXT
 from sqlalchemy import func, select
 from svc_helpers import make_wav, stored_files, upload, wait_job
 
+from models.types import SpeakerCountHint
 from service.db.models import AuditLog, Meeting
 
 
-def test_upload_runs_job_and_stores_revision_1(client, auth, settings):
+def test_upload_runs_job_and_stores_revision_1(client, auth, settings, pipeline):
     h = auth("clerk_a")
     wav = make_wav(2.0)
     r = upload(client, h, wav, num_speakers="2")
@@ -36,7 +37,7 @@ def test_upload_runs_job_and_stores_revision_1(client, auth, settings):
     assert t["minutes"]["meeting"]["title"] == "第1回 総務委員会"
     assert t["minutes"]["meeting"]["date"] == "2025-04-01"
     assert t["minutes"]["meeting"]["start_time"] == "10:00"
-    assert t["minutes"]["warnings"] == ["overrides=['num_speakers']"]  # per-job override reached run()
+    assert pipeline.received[-1].speakers == SpeakerCountHint(num=2)  # the form's 話者数 reached run()
 
     files = stored_files(settings)
     assert len(files) == 1 and files[0].read_bytes() == wav

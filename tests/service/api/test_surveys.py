@@ -102,11 +102,9 @@ def test_department_month_close_blocks_edits_until_reopened(app, client, auth, m
     r = client.put(f"/api/meetings/{march}/survey", headers=h,
                    json={"satisfaction": "very_dissatisfied", "continued_use": "no", "estimated_minutes": 1})
     assert r.status_code == 409
-    assert r.json() == {
-        "error": "month_closed",
-        "detail": "令和7年3月分は締め済みのため、変更できません。変更が必要な場合は管理者に締めの解除を依頼してください。"
-        "（The month (令和7年3月) is closed; ask an administrator to reopen it.）",
-    }
+    ja = "令和7年3月分は締め済みのため、変更できません。変更が必要な場合は管理者に締めの解除を依頼してください。"
+    en = "The month (令和7年3月) is closed; ask an administrator to reopen it."
+    assert r.json() == {"error": "month_closed", "message_ja": ja, "message_en": en, "detail": f"{ja}（{en}）"}
     assert client.post(f"/api/meetings/{march}/editing-time", headers=h, json={"active_seconds": 5}).status_code == 409
     got = client.get(f"/api/meetings/{march}/survey", headers=h).json()
     assert got["closed"] is True and got["survey"]["satisfaction"] == "satisfied"  # unchanged

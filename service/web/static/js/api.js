@@ -1,6 +1,7 @@
 // Thin fetch wrapper for the JSON API: sends the CSRF header on writes and turns the API's
-// {"error", "detail": "日本語（English）"} into an ApiError whose message is the Japanese part,
-// because staff read Japanese; the code stays available for logic (e.g. 409 stale_revision).
+// {"error", "message_ja", "message_en", "detail"} into an ApiError whose message is the Japanese
+// one, because staff read Japanese; the code stays available for logic (e.g. 409 stale_revision)
+// and the English one for the console.
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -13,31 +14,27 @@ export function csrfToken() {
 }
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, messageEn = "") {
     super(message);
     this.status = status;
     this.code = code;
+    this.messageEn = messageEn;
   }
-}
-
-/** "日本語（English）" → "日本語". The English half is for logs and admins. */
-export function japaneseOnly(detail) {
-  if (typeof detail !== "string") return "エラーが発生しました。";
-  const m = detail.match(/^([\s\S]*?)（[^（]*[A-Za-z][^（]*）$/);
-  return (m ? m[1] : detail).trim() || detail;
 }
 
 /** Build an ApiError from a non-OK response body (JSON or not). */
 export function errorFrom(status, bodyText) {
   let code = "http_" + status;
   let message = status === 0 ? "サーバーに接続できません。ネットワークを確認してください。" : `エラーが発生しました（${status}）。`;
+  let messageEn = "";
   try {
     const body = JSON.parse(bodyText);
-    if (body && body.error) code = body.error;
-    if (body && body.detail) message = japaneseOnly(body.detail);
-  } catch (_) { /* not JSON: keep the generic message */ }
+    if (body && typeof body.error === "string") code = body.error;
+    if (body && typeof body.message_ja === "string" && body.message_ja) message = body.message_ja;
+    if (body && typeof body.message_en === "string") messageEn = body.message_en;
+  } catch (_) { /* not JSON (a proxy's error page): keep the generic message */ }
   if (status === 401) message = "ログインの有効期限が切れました。もう一度ログインしてください。";
-  return new ApiError(status, code, message);
+  return new ApiError(status, code, message, messageEn);
 }
 
 /** fetch JSON; throws ApiError. `body` objects are sent as JSON. */

@@ -1,10 +1,9 @@
 // Small DOM and formatting helpers shared by the pages (Japanese labels live here once).
 
 export const STATUS_LABELS = { queued: "待機中", running: "処理中", done: "完了", failed: "失敗", cancelled: "中止" };
-export const STAGE_LABELS = {
-  "": "開始待ち", decode: "音声の読み込み", diarize: "話者の識別", transcribe: "文字起こし",
-  attribute: "話者の割り当て", draft: "下書きの作成", done: "完了",
-};
+/** Job stage → Japanese name, in pipeline order: the server's one list (service.jobs.states),
+ * served on every page as base.html's `data-stage-labels`. */
+export const STAGE_LABELS = new Map(JSON.parse(document.body.dataset.stageLabels || "[]"));
 
 /** document.createElement with attributes, properties and children in one call. */
 export function el(tag, attrs = {}, ...children) {
@@ -94,7 +93,7 @@ export function stageText(job) {
   if (job.status === "failed") return job.error ? errorText(job.error) : "処理に失敗しました。";
   if (job.status === "cancelled") return "中止されました。";
   if (job.status === "queued") return "順番を待っています";
-  return STAGE_LABELS[job.stage] ?? job.stage;
+  return STAGE_LABELS.get(job.stage) ?? job.stage;
 }
 
 /** Jobs store "日本語（English）"; show the Japanese half. */

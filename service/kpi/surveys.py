@@ -1,4 +1,4 @@
-"""Surveys, editing-time logging and month closing (締め) — the rules, shared by the JSON API
+"""Surveys and editing-time logging — the rules, shared by the JSON API
 (``service.api.surveys``) and the survey page.
 
 A meeting's survey month is the Japan-time month in which its transcription job finished — the
@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from evaluation.kpi import ContinuedUse, Period, Satisfaction, local_date, minutes_saved
 from models.errors import GijirokuError
+from service.audit import record
 from service.auth.roles import Permission, has_permission
-from service.db.models import EditingTime, Job, JobStatus, Meeting, MonthClosure, Survey, User
 from service.db.base import utcnow
+from service.db.models import EditingTime, Job, JobStatus, Meeting, Survey, User
+from service.kpi.closures import closure_for, month_closed_error
+from service.kpi.figures import minutes_saved
+from service.kpi.periods import Period, local_date
+from service.schemas import SurveyAnswers
 
 MAX_EDITING_INCREMENT_SECONDS = 3600.0
 
@@ -54,28 +59,6 @@ def processing(db: Session, meeting_id: int) -> Processing | None:
     return Processing(job.finished_at, seconds)
 
 
-def closure_for(db: Session, department_id: int, year: int, month: int) -> MonthClosure | None:
-    """The closure covering this department-month: its own or the whole month's."""
-    return db.scalar(
-        select(MonthClosure)
-        .where(
-            MonthClosure.year == year,
-            MonthClosure.month == month,
-            or_(MonthClosure.department_id.is_(None), MonthClosure.department_id == department_id),
-        )
-        .limit(1)
-    )
-
-
-def month_closed_error(label: str) -> GijirokuError:
-    return GijirokuError(
-        "month_closed",
-        f"{label}分は締め済みのため、変更できません。変更が必要な場合は管理者に締めの解除を依頼してください。",
-        f"The month ({label}) is closed; ask an administrator to reopen it.",
-        status=409,
-    )
-
-
 def not_processed_error() -> GijirokuError:
     return GijirokuError(
         "not_processed",
@@ -95,15 +78,6 @@ def writable_month(db: Session, meeting: Meeting) -> Processing:
     return proc
 
 
-@dataclass(frozen=True)
-class SurveyAnswers:
-    satisfaction: Satisfaction
-    continued_use: ContinuedUse
-    estimated_minutes: float
-    review_minutes: float = 0.0
-    comment: str = ""
-
-
 def may_answer(user: User) -> bool:
     """The survey rates the editing work (time saved, the draft's quality), so only users who may
     edit the meeting answer it; the meeting's department scope is checked by the caller."""
@@ -119,9 +93,9 @@ def not_respondent_error() -> GijirokuError:
     )
 
 
-def save_survey(db: Session, meeting: Meeting, user: User, answers: SurveyAnswers) -> Survey:
-    """Create or replace the user's survey for the meeting (caller commits); 403 for users who
-    may not edit it."""
+def save_survey(db: Session, meeting: Meeting, user: User, answers: SurveyAnswers, ip: str) -> Survey:
+    """Create or replace the user's survey for the meeting and audit it (caller commits); 403
+    for users who may not edit it, 409 when its month is not writable."""
     if not may_answer(user):
         raise not_respondent_error()
     writable_month(db, meeting)
@@ -136,6 +110,7 @@ def save_survey(db: Session, meeting: Meeting, user: User, answers: SurveyAnswer
     survey.comment = answers.comment
     survey.updated_at = utcnow()
     db.flush()
+    record(db, user, "survey_saved", meeting=meeting, ip=ip)
     return survey
 
 
@@ -158,8 +133,12 @@ def add_editing_time(db: Session, meeting: Meeting, user: User, seconds: float) 
     """
     writable_month(db, meeting)
     where = (EditingTime.meeting_id == meeting.id, EditingTime.user_id == user.id)
-    bump = update(EditingTime).where(*where).values(active_seconds=EditingTime.active_seconds + seconds, updated_at=utcnow())
-    if db.execute(bump).rowcount == 0:
+    bump = (
+        update(EditingTime)
+        .where(*where)
+        .values(active_seconds=EditingTime.active_seconds + seconds, updated_at=utcnow())
+    )
+    if cast(CursorResult[Any], db.execute(bump)).rowcount == 0:  # an UPDATE's result has a rowcount
         try:
             with db.begin_nested():
                 db.add(EditingTime(meeting_id=meeting.id, user_id=user.id, active_seconds=seconds))
@@ -188,30 +167,3 @@ def survey_status(db: Session, meeting: Meeting, user: User) -> SurveyStatus:
     proc = processing(db, meeting.id)
     closed = proc is not None and closure_for(db, meeting.department_id, *proc.month) is not None
     return SurveyStatus(get_survey(db, meeting.id, user.id), proc, closed, editing_seconds(db, meeting.id, user.id))
-
-
-# --- month closing ---------------------------------------------------------------------------
-
-
-def close_month(db: Session, user: User, year: int, month: int, department_id: int | None) -> MonthClosure:
-    """Close a department-month (or the whole month with ``department_id`` None); 409 if it
-    already is. NULL never equals NULL in a unique index, so whole-month duplicates are checked
-    here; a department closure under a closed whole month is redundant but harmless."""
-    existing = db.scalar(
-        select(MonthClosure).where(
-            MonthClosure.year == year,
-            MonthClosure.month == month,
-            MonthClosure.department_id.is_(None) if department_id is None else MonthClosure.department_id == department_id,
-        )
-    )
-    if existing is not None:
-        raise GijirokuError(
-            "already_closed",
-            f"{Period.of_month(year, month).label}分はすでに締め済みです。",
-            "That month is already closed.",
-            status=409,
-        )
-    row = MonthClosure(year=year, month=month, department_id=department_id, closed_by_id=user.id)
-    db.add(row)
-    db.flush()
-    return row

@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 import io
 
-from evaluation.kpi import DASH, format_cell
-from service.reports import Report, Table
+from service.kpi.display import DASH, format_cell
+from service.kpi.report import Report, Table
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,7 +47,7 @@ def report_xlsx(report: Report) -> bytes:
     wb = Workbook()
     first = True
     for sheet_name, table in (("年度別", report.yearly), ("月別", report.monthly)):
-        ws = wb.active if first else wb.create_sheet()
+        ws = wb.worksheets[0] if first else wb.create_sheet()  # a new workbook has one empty sheet
         first = False
         ws.title = sheet_name
         ws.append([table.title])
@@ -62,7 +62,7 @@ def report_xlsx(report: Report) -> bytes:
                 if isinstance(cell.value, float):
                     cell.number_format = "0.0"
         ws.freeze_panes = "C3"
-        for letter, width in zip("ABCDEFGHIJKLM", (14, 14, 9, 11, 11, 8, 11, 13, 14, 14, 12, 11, 12)):
+        for letter, width in zip("ABCDEFGHIJKLM", (14, 14, 9, 11, 11, 8, 11, 13, 14, 14, 12, 11, 12), strict=True):
             ws.column_dimensions[letter].width = width
     targets = wb.create_sheet("目標値")
     targets.append(["指標", "目標"])

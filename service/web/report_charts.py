@@ -14,7 +14,7 @@ from html import escape
 
 from markupsafe import Markup
 
-from evaluation.kpi import DASH, round_half_up
+from service.kpi.display import DASH, round_half_up
 
 FONT = "IPAPGothic, IPAGothic, 'Hiragino Sans', 'Yu Gothic UI', Meiryo, sans-serif"
 PALETTE = ("#1f5fa8", "#2a9d8f", "#e76f51", "#8e44ad", "#6a994e", "#bc6c25", "#457b9d", "#9d0208")
@@ -63,8 +63,9 @@ def _tick(value: float) -> str:
 class _Canvas:
     """Plot area bookkeeping shared by the two chart kinds."""
 
-    def __init__(self, width: int, height: int, left: int, right: int, top: int, bottom: int,
-                 lo: float, hi: float) -> None:
+    def __init__(
+        self, width: int, height: int, left: int, right: int, top: int, bottom: int, lo: float, hi: float
+    ) -> None:
         self.width, self.height = width, height
         self.x0, self.x1 = left, width - right
         self.y0, self.y1 = height - bottom, top  # y0: bottom of the plot
@@ -74,8 +75,18 @@ class _Canvas:
     def y(self, value: float) -> float:
         return self.y0 - (value - self.lo) / (self.hi - self.lo) * (self.y0 - self.y1)
 
-    def text(self, x: float, y: float, s: str, *, anchor: str = "middle", size: int = 12, color: str = "#1d2430",
-             weight: str = "normal", cls: str = "") -> None:
+    def text(
+        self,
+        x: float,
+        y: float,
+        s: str,
+        *,
+        anchor: str = "middle",
+        size: int = 12,
+        color: str = "#1d2430",
+        weight: str = "normal",
+        cls: str = "",
+    ) -> None:
         attr = f' class="{cls}"' if cls else ""
         if cls in ("bar-value", "target-label"):  # a white halo keeps it legible over lines and bars
             attr += ' stroke="#fff" stroke-width="3" paint-order="stroke"'
@@ -101,7 +112,9 @@ class _Canvas:
             f'<line class="target-line" x1="{self.x0}" y1="{y:.1f}" x2="{self.x1}" y2="{y:.1f}" '
             f'stroke="{TARGET_COLOR}" stroke-width="2" stroke-dasharray="6 4"/>'
         )
-        self.text(self.x1 + 6, y + 4, label, anchor="start", size=12, color=TARGET_COLOR, weight="bold", cls="target-label")
+        self.text(
+            self.x1 + 6, y + 4, label, anchor="start", size=12, color=TARGET_COLOR, weight="bold", cls="target-label"
+        )
 
     def svg(self, title: str, extra_class: str) -> Markup:
         body = "".join(self.parts)
@@ -112,9 +125,18 @@ class _Canvas:
         )
 
 
-def bar_chart(title: str, labels: Sequence[str], values: Sequence[float | None], *, unit: str = "",
-              target: float | None = None, target_label: str = "", fixed_max: float | None = None,
-              width: int = 560, height: int = 280) -> Markup:
+def bar_chart(
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    *,
+    unit: str = "",
+    target: float | None = None,
+    target_label: str = "",
+    fixed_max: float | None = None,
+    width: int = 560,
+    height: int = 280,
+) -> Markup:
     """One bar per label with its value on top; None → no bar, "—" on the axis."""
     present = [v for v in values if v is not None]
     lo, hi, step = _axis(present, target, fixed_max)
@@ -123,24 +145,36 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[float | None],
     c.grid(step, unit)
     slot = (c.x1 - c.x0) / max(len(labels), 1)
     bar = min(slot * 0.6, 64)
-    for i, (label, value) in enumerate(zip(labels, values)):
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         cx = c.x0 + slot * (i + 0.5)
         if value is None:
             c.text(cx, c.y(max(lo, 0)) - 6, DASH, size=14, color="#5b6675", cls="bar-value")
         else:
             top, base = c.y(max(value, 0)), c.y(min(value, 0))
             color = "#b42318" if value < 0 else PALETTE[0]
-            c.parts.append(f'<rect class="bar" x="{cx - bar / 2:.1f}" y="{top:.1f}" width="{bar:.1f}" '
-                           f'height="{max(base - top, 0.5):.1f}" fill="{color}" rx="2"/>')
-            c.text(cx, (top - 5) if value >= 0 else (base + 14), _fmt(value, unit), size=12, weight="bold",
-                   cls="bar-value")
+            c.parts.append(
+                f'<rect class="bar" x="{cx - bar / 2:.1f}" y="{top:.1f}" width="{bar:.1f}" '
+                f'height="{max(base - top, 0.5):.1f}" fill="{color}" rx="2"/>'
+            )
+            c.text(
+                cx, (top - 5) if value >= 0 else (base + 14), _fmt(value, unit), size=12, weight="bold", cls="bar-value"
+            )
         c.text(cx, c.y0 + 18, _short(label, slot), size=12)
     c.target(target, target_label)
     return c.svg(title, "bar-chart")
 
 
-def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *, unit: str = "",
-               target: float | None = None, target_label: str = "", width: int = 1120, height: int = 320) -> Markup:
+def line_chart(
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[Series],
+    *,
+    unit: str = "",
+    target: float | None = None,
+    target_label: str = "",
+    width: int = 1120,
+    height: int = 320,
+) -> Markup:
     """One polyline per series over the labels (months); gaps where a value is None."""
     present = [v for s in series for v in s.values if v is not None]
     lo, hi, step = _axis(present, target, None)
@@ -149,19 +183,21 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[Series], *, u
     c.grid(step, unit)
     slot = (c.x1 - c.x0) / max(len(labels), 1)
     xs = [c.x0 + slot * (i + 0.5) for i in range(len(labels))]
-    for x, label in zip(xs, labels):
+    for x, label in zip(xs, labels, strict=True):
         c.text(x, c.y0 + 18, label, size=12)
     for s in series:
         width_px = 3 if s.bold else 2
         run: list[str] = []
-        for x, v in zip(xs, s.values):
+        for x, v in zip(xs, s.values, strict=True):
             if v is None:
                 if len(run) > 1:
                     c.parts.append(_polyline(run, s.color, width_px))
                 run = []
                 continue
             run.append(f"{x:.1f},{c.y(v):.1f}")
-            c.parts.append(f'<circle class="point" cx="{x:.1f}" cy="{c.y(v):.1f}" r="{width_px + 1}" fill="{s.color}"/>')
+            c.parts.append(
+                f'<circle class="point" cx="{x:.1f}" cy="{c.y(v):.1f}" r="{width_px + 1}" fill="{s.color}"/>'
+            )
         if len(run) > 1:
             c.parts.append(_polyline(run, s.color, width_px))
     c.target(target, target_label)

@@ -1,0 +1,159 @@
+"""Every change of a job's state, as one conditional UPDATE each: the only writers of ``Job.status``.
+
+    queued ──claim──▶ running ──finish_done / finish_failed──▶ done / failed
+      ▲  ▲               │ (worker died: requeue_orphans, or failed after max attempts)
+      │  └───────────────┘
+      └──retry── failed / cancelled ◀──cancel── queued / running
+
+The row is the only state. ``claim`` bumps ``attempts``, which doubles as the lease: a worker's
+later writes (``heartbeat``, ``finish_*``) hold only while ``status == running`` and ``attempts``
+is still its own, so a cancelled job, or one re-queued after its worker was presumed dead, cannot
+be overwritten by a stale worker. Functions return whether the row changed and never commit: the
+caller commits, together with its audit record where there is one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from sqlalchemy import Update, and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from models.errors import GijirokuError
+from models.pipeline import STAGE_LABELS
+from service.config import Settings
+from service.db.base import utcnow
+from service.db.models import Job, JobStatus, TranscriptRevision
+from service.db.session import rows_matched
+
+log = logging.getLogger(__name__)
+
+# ``Job.stage`` as the pages show it: "" until a worker starts, the pipeline's stages, "done".
+JOB_STAGE_LABELS = {"": "開始待ち", **STAGE_LABELS, "done": "完了"}
+
+# What a job starts from whenever it (re)enters the queue or a worker takes it.
+_FRESH: dict[str, Any] = {"stage": "", "percent": 0.0, "error": None, "error_code": None, "finished_at": None}
+
+
+def interrupted_repeatedly(attempts: int) -> GijirokuError:
+    return GijirokuError(
+        "interrupted_repeatedly",
+        f"処理が繰り返し中断されたため停止しました（{attempts}回）。この音声の処理中に処理担当が停止している"
+        "可能性があります。管理者にお問い合わせください。",
+        f"Processing was stopped because it was interrupted {attempts} times; this recording may be what stops "
+        "the worker. Please contact the administrator.",
+        status=500,
+    )
+
+
+def _owned(job_id: int, attempt: int) -> Update:
+    return update(Job).where(Job.id == job_id, Job.status == JobStatus.running, Job.attempts == attempt)
+
+
+def _stale_before(settings: Settings) -> dt.datetime:
+    return utcnow() - dt.timedelta(minutes=settings.job_stale_minutes)
+
+
+def claim(db: Session, settings: Settings, job_id: int) -> int | None:
+    """Take the job (queued, or running with a dead heartbeat and attempts left); return the
+    attempt number, or None when it is not this worker's to run."""
+    now = utcnow()
+    orphaned = and_(
+        Job.status == JobStatus.running,
+        Job.heartbeat_at < _stale_before(settings),
+        Job.attempts < settings.job_max_attempts,  # the rest are failed by ``requeue_orphans``
+    )
+    res = db.execute(
+        update(Job)
+        .where(Job.id == job_id, or_(Job.status == JobStatus.queued, orphaned))
+        .values(status=JobStatus.running, attempts=Job.attempts + 1, started_at=now, heartbeat_at=now, **_FRESH)
+    )
+    if rows_matched(res) != 1:
+        return None
+    return db.scalar(select(Job.attempts).where(Job.id == job_id))
+
+
+def heartbeat(db: Session, job_id: int, attempt: int, stage: str, percent: float) -> bool:
+    """Progress, which also tells others this attempt is alive; False: it no longer owns the job."""
+    res = db.execute(_owned(job_id, attempt).values(stage=stage, percent=percent, heartbeat_at=utcnow()))
+    return rows_matched(res) == 1
+
+
+def finish_done(db: Session, job_id: int, attempt: int, minutes: dict[str, Any]) -> bool:
+    """Mark done and store the draft as the next revision; False (nothing written): not owned."""
+    res = db.execute(
+        _owned(job_id, attempt).values(status=JobStatus.done, stage="done", percent=100.0, finished_at=utcnow())
+    )
+    if rows_matched(res) != 1:
+        return False
+    meeting_id = db.scalar(select(Job.meeting_id).where(Job.id == job_id))
+    latest = db.scalar(select(func.max(TranscriptRevision.revision)).where(TranscriptRevision.meeting_id == meeting_id))
+    db.add(TranscriptRevision(meeting_id=meeting_id, revision=(latest or 0) + 1, base_revision=latest, minutes=minutes))
+    return True
+
+
+def finish_failed(db: Session, job_id: int, attempt: int, err: GijirokuError) -> bool:
+    res = db.execute(
+        _owned(job_id, attempt).values(
+            status=JobStatus.failed, error_code=err.code, error=err.message, finished_at=utcnow()
+        )
+    )
+    return rows_matched(res) == 1
+
+
+def cancel(db: Session, job_id: int) -> bool:
+    """Queued or running → cancelled at once; a running worker notices at its next heartbeat."""
+    res = db.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status.in_([JobStatus.queued, JobStatus.running]))
+        .values(status=JobStatus.cancelled, finished_at=utcnow())
+    )
+    return rows_matched(res) == 1
+
+
+def retry(db: Session, job_id: int) -> bool:
+    """Failed or cancelled → queued; the caller sends the message after its commit."""
+    res = db.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status.in_([JobStatus.failed, JobStatus.cancelled]))
+        # heartbeat_at of a queued job = its last message (service.maintenance): the one about to go
+        .values(status=JobStatus.queued, heartbeat_at=utcnow(), **_FRESH)
+    )
+    return rows_matched(res) == 1
+
+
+def mark_sent(db: Session, job_ids: list[int]) -> None:
+    """Record that a message for these queued jobs just went out (``service.maintenance``)."""
+    db.execute(update(Job).where(Job.id.in_(job_ids), Job.status == JobStatus.queued).values(heartbeat_at=utcnow()))
+
+
+def requeue_orphans(db: Session, settings: Settings, *, local_worker: bool) -> list[int]:
+    """Re-queue jobs a dead worker left ``running``; return the ids that need a message.
+
+    ``local_worker``: the in-process worker at start-up knows no other worker exists, so every
+    running job is an orphan and every queued job lost its in-memory message. With Celery only
+    jobs whose heartbeat went stale are orphans; queued ones whose message may be lost are the
+    maintenance sweep's (``service.maintenance.recover``). An orphan already started
+    ``job_max_attempts`` times is failed instead: the recording may be what kills the worker.
+    """
+    running = Job.status == JobStatus.running
+    if not local_worker:
+        running = and_(running, Job.heartbeat_at < _stale_before(settings))
+    exhausted = and_(running, Job.attempts >= settings.job_max_attempts)
+    for job_id, attempts in db.execute(select(Job.id, Job.attempts).where(exhausted)).all():
+        err = interrupted_repeatedly(attempts)
+        db.execute(
+            update(Job)
+            .where(Job.id == job_id, exhausted)
+            .values(status=JobStatus.failed, error_code=err.code, error=err.message, finished_at=utcnow())
+        )
+        log.error("job %s failed: its worker was lost %s times", job_id, attempts)
+    orphans = list(db.scalars(select(Job.id).where(running)))
+    if orphans:
+        db.execute(update(Job).where(Job.id.in_(orphans), running).values(status=JobStatus.queued, **_FRESH))
+        log.warning("re-queued %d job(s) left running by a crashed worker: %s", len(orphans), orphans)
+    if not local_worker:
+        return orphans
+    return list(db.scalars(select(Job.id).where(Job.status == JobStatus.queued).order_by(Job.id)))
