@@ -19,6 +19,7 @@ Why it is built this way:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -115,9 +116,13 @@ class BenchOptions:
         """The same options as command-line arguments, for the ``bench-one`` child."""
         argv: list[str] = []
         for flag, value in (
-            ("--model", self.model), ("--device", self.device), ("--compute-type", self.compute_type),
-            ("--cpu-threads", self.cpu_threads), ("--beam-size", self.beam_size),
-            ("--batch-size", self.batch_size), ("--diarizer", self.diarizer),
+            ("--model", self.model),
+            ("--device", self.device),
+            ("--compute-type", self.compute_type),
+            ("--cpu-threads", self.cpu_threads),
+            ("--beam-size", self.beam_size),
+            ("--batch-size", self.batch_size),
+            ("--diarizer", self.diarizer),
         ):
             if value is not None:
                 argv += [flag, str(value)]
@@ -131,9 +136,15 @@ class BenchOptions:
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> BenchOptions:
         return cls(
-            model=args.model, device=args.device, compute_type=args.compute_type,
-            cpu_threads=args.cpu_threads, beam_size=args.beam_size, batch_size=args.batch_size,
-            prompt=not args.no_prompt, diarizer=args.diarizer, warmup=not args.no_warmup,
+            model=args.model,
+            device=args.device,
+            compute_type=args.compute_type,
+            cpu_threads=args.cpu_threads,
+            beam_size=args.beam_size,
+            batch_size=args.batch_size,
+            prompt=not args.no_prompt,
+            diarizer=args.diarizer,
+            warmup=not args.no_warmup,
             interval=args.interval,
         )
 
@@ -153,13 +164,17 @@ def add_pipeline_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def build_pipeline(opts: BenchOptions):
-    from evaluation.settings import ModelSettings
     from models.pipeline import Pipeline
+    from models.settings import ModelSettings
 
     options = ModelSettings().pipeline_options()
     flags = {
-        "model_path": opts.model, "device": opts.device, "compute_type": opts.compute_type,
-        "cpu_threads": opts.cpu_threads, "beam_size": opts.beam_size, "batch_size": opts.batch_size,
+        "model_path": opts.model,
+        "device": opts.device,
+        "compute_type": opts.compute_type,
+        "cpu_threads": opts.cpu_threads,
+        "beam_size": opts.beam_size,
+        "batch_size": opts.batch_size,
         "diarizer": opts.diarizer,
     }
     given: dict[str, Any] = {name: value for name, value in flags.items() if value is not None}  # left out: the setting
@@ -213,8 +228,9 @@ def measure_pipeline(pipeline, audio_path: Path, sampler: RssSampler) -> Pipelin
     return PipelineMeasurement(minutes, stages, ended - started, sampler.peak(*seconds))
 
 
-def measure_baseline(model, audio_path: Path, language: str, beam_size: int,
-                     sampler: RssSampler) -> tuple[str, float, int]:
+def measure_baseline(
+    model, audio_path: Path, language: str, beam_size: int, sampler: RssSampler
+) -> tuple[str, float, int]:
     """Plain sequential faster-whisper: (text, wall seconds, peak RSS bytes)."""
     sampler.mark("baseline")
     started = time.perf_counter()
@@ -227,8 +243,15 @@ def measure_baseline(model, audio_path: Path, language: str, beam_size: int,
     return text, wall, sampler.peak("baseline")
 
 
-def run_one(audio_path: Path, name: str, variant: str, reference: str | None, opts: BenchOptions,
-            baseline: bool, log: Callable[[str], None] = lambda _m: None) -> RunResult:
+def run_one(
+    audio_path: Path,
+    name: str,
+    variant: str,
+    reference: str | None,
+    opts: BenchOptions,
+    baseline: bool,
+    log: Callable[[str], None] = lambda _m: None,
+) -> RunResult:
     """Load, warm up, then measure the pipeline (and the baseline) on one recording."""
     with RssSampler(opts.interval, stage="load") as sampler:
         pipeline = build_pipeline(opts)
@@ -237,8 +260,10 @@ def run_one(audio_path: Path, name: str, variant: str, reference: str | None, op
         diarizer = pipeline.diarizer
         load_s = time.perf_counter() - started
         config = describe_pipeline(pipeline)
-        log(f"loaded {config['model_dir']} on {config['device']}/{config['compute_type']}, "
-            f"diarizer {type(diarizer).__name__}, in {load_s:.1f} s")
+        log(
+            f"loaded {config['model_dir']} on {config['device']}/{config['compute_type']}, "
+            f"diarizer {type(diarizer).__name__}, in {load_s:.1f} s"
+        )
 
         warmup_s = 0.0
         if opts.warmup:
@@ -247,14 +272,13 @@ def run_one(audio_path: Path, name: str, variant: str, reference: str | None, op
                 excerpt = Path(tmp) / "warmup.wav"
                 if wav_excerpt(audio_path, WARMUP_S, excerpt):
                     started = time.perf_counter()
-                    try:
+                    with contextlib.suppress(GijirokuError):  # an excerpt without speech still warmed up
                         pipeline.run(excerpt)
-                    except GijirokuError:
-                        pass  # an excerpt without speech still warmed the models up
                     if baseline:
                         language = None if config["language"] == "auto" else config["language"]
-                        segments, _ = model.transcribe(str(excerpt), language=language,
-                                                       beam_size=config["beam_size"], vad_filter=True)
+                        segments, _ = model.transcribe(
+                            str(excerpt), language=language, beam_size=config["beam_size"], vad_filter=True
+                        )
                         for _ in segments:
                             pass
                     warmup_s = time.perf_counter() - started
@@ -275,9 +299,19 @@ def run_one(audio_path: Path, name: str, variant: str, reference: str | None, op
             base = BaselineStats(wall, peak, char_errors(reference, text) if reference is not None else None)
 
     return RunResult(
-        name=name, variant=variant, audio_s=measured.minutes.duration, load_s=load_s, warmup_s=warmup_s,
-        stages=measured.stages, pipeline_wall_s=measured.wall_s, pipeline_peak_rss=measured.peak_rss,
-        rss_before=rss_before, ru_maxrss=peak_process, cer=cer, baseline=base, config=config,
+        name=name,
+        variant=variant,
+        audio_s=measured.minutes.duration,
+        load_s=load_s,
+        warmup_s=warmup_s,
+        stages=measured.stages,
+        pipeline_wall_s=measured.wall_s,
+        pipeline_peak_rss=measured.peak_rss,
+        rss_before=rss_before,
+        ru_maxrss=peak_process,
+        cer=cer,
+        baseline=base,
+        config=config,
     )
 
 
@@ -329,25 +363,47 @@ def machine_info() -> dict[str, Any]:
     if gpus:
         name = None
         if shutil.which("nvidia-smi"):
-            out = subprocess.run(["nvidia-smi", "--query-gpu=name,memory.total", "--format=csv,noheader"],
-                                 capture_output=True, text=True, check=False)
+            out = subprocess.run(
+                ["nvidia-smi", "--query-gpu=name,memory.total", "--format=csv,noheader"],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             name = "; ".join(line.strip() for line in out.stdout.splitlines() if line.strip()) or None
         info["gpu"] = name or f"{gpus} CUDA device(s)"
     try:
-        commit = subprocess.run(["git", "describe", "--always", "--dirty"], capture_output=True, text=True,
-                                check=False, cwd=Path(__file__).resolve().parent).stdout.strip()
+        commit = subprocess.run(
+            ["git", "describe", "--always", "--dirty"],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=Path(__file__).resolve().parent,
+        ).stdout.strip()
         info["gijiroku_commit"] = commit or None
     except OSError:
         info["gijiroku_commit"] = None
     return info
 
 
-def _spawn_one(audio: Path, name: str, variant: str, reference: str | None, opts: BenchOptions,
-               baseline: bool, work: Path) -> tuple[RunResult | None, str | None]:
+def _spawn_one(
+    audio: Path, name: str, variant: str, reference: str | None, opts: BenchOptions, baseline: bool, work: Path
+) -> tuple[RunResult | None, str | None]:
     """One ``bench-one`` subprocess; (result, None) or (None, why it failed)."""
     result_path = work / f"{name}.{variant}.result.json"
-    argv = [sys.executable, "-m", "evaluation", "bench-one", str(audio), "--name", name, "--variant", variant,
-            "--result", str(result_path), *opts.to_argv()]
+    argv = [
+        sys.executable,
+        "-m",
+        "evaluation",
+        "bench-one",
+        str(audio),
+        "--name",
+        name,
+        "--variant",
+        variant,
+        "--result",
+        str(result_path),
+        *opts.to_argv(),
+    ]
     if reference is not None:
         ref_path = work / f"{name}.{variant}.ref.txt"
         ref_path.write_text(reference, encoding="utf-8")
@@ -365,8 +421,16 @@ def _progress(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
-def run_bench(corpus_dir: Path, variants: Sequence[str], long_minutes: Sequence[float], opts: BenchOptions,
-              *, baseline: bool = True, baseline_long: bool = False, command: str = "") -> BenchReport:
+def run_bench(
+    corpus_dir: Path,
+    variants: Sequence[str],
+    long_minutes: Sequence[float],
+    opts: BenchOptions,
+    *,
+    baseline: bool = True,
+    baseline_long: bool = False,
+    command: str = "",
+) -> BenchReport:
     meetings = load_corpus(corpus_dir)
     machine = machine_info()
     runs: list[RunResult] = []
@@ -420,12 +484,26 @@ def add_bench_commands(commands) -> None:
     bench = commands.add_parser("bench", help="speed and memory per stage vs plain faster-whisper")
     bench.add_argument("corpus_dir", type=Path)
     bench.add_argument("--variant", choices=["clean", "noisy", "all"], default="clean")
-    bench.add_argument("--long", type=float, nargs="+", default=[], metavar="MINUTES",
-                       help="also time synthetic recordings of these lengths (corpus audio tiled)")
-    bench.add_argument("--baseline", action=argparse.BooleanOptionalAction, default=True,
-                       help="run plain faster-whisper on each corpus meeting too (default: on)")
-    bench.add_argument("--baseline-long", action=argparse.BooleanOptionalAction, default=False,
-                       help="also run the baseline on the --long recordings (slow; default: off)")
+    bench.add_argument(
+        "--long",
+        type=float,
+        nargs="+",
+        default=[],
+        metavar="MINUTES",
+        help="also time synthetic recordings of these lengths (corpus audio tiled)",
+    )
+    bench.add_argument(
+        "--baseline",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="run plain faster-whisper on each corpus meeting too (default: on)",
+    )
+    bench.add_argument(
+        "--baseline-long",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="also run the baseline on the --long recordings (slow; default: off)",
+    )
     bench.add_argument("--format", choices=REPORT_FORMATS, default="md")
     bench.add_argument("--out", type=Path, help="write the report here instead of stdout")
     bench.add_argument("--json-out", type=Path, help="also save the raw results as JSON")
@@ -446,8 +524,12 @@ def bench_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
     variants = ("clean", "noisy") if args.variant == "all" else (args.variant,)
     report = run_bench(
-        args.corpus_dir, variants, args.long, BenchOptions.from_args(args),
-        baseline=args.baseline, baseline_long=args.baseline_long,
+        args.corpus_dir,
+        variants,
+        args.long,
+        BenchOptions.from_args(args),
+        baseline=args.baseline,
+        baseline_long=args.baseline_long,
         command="python -m evaluation " + shlex.join(argv),
     )
     text = render(report, args.format)
@@ -465,9 +547,13 @@ def bench_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
 def bench_one_command(args: argparse.Namespace) -> int:
     reference = args.reference.read_text(encoding="utf-8") if args.reference else None
     result = run_one(
-        args.audio, args.name, args.variant, reference, BenchOptions.from_args(args), args.baseline,
+        args.audio,
+        args.name,
+        args.variant,
+        reference,
+        BenchOptions.from_args(args),
+        args.baseline,
         log=lambda m: _progress(f"  {args.name}: {m}"),
     )
     args.result.write_text(json.dumps(result.to_dict(), ensure_ascii=False), encoding="utf-8")
     return 0
-

@@ -8,7 +8,9 @@ JSON can be re-rendered and pooled without drift.
 
 from __future__ import annotations
 
+import functools
 import json
+import operator
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -125,15 +127,18 @@ def pool(runs: Sequence[RunResult], name: str = "ALL") -> RunResult | None:
         return None
 
     def total(values: list[Rate | None]) -> Rate | None:
-        return None if any(v is None for v in values) else sum(values[1:], values[0])  # type: ignore[arg-type]
+        rates = [v for v in values if v is not None]
+        if len(rates) < len(values) or not rates:
+            return None
+        return functools.reduce(operator.add, rates)
 
-    baselines = [r.baseline for r in runs]
+    baselines = [r.baseline for r in runs if r.baseline is not None]
     baseline = None
-    if all(b is not None for b in baselines):
+    if len(baselines) == len(runs):
         baseline = BaselineStats(
-            wall_s=sum(b.wall_s for b in baselines),  # type: ignore[union-attr]
-            peak_rss=max(b.peak_rss for b in baselines),  # type: ignore[union-attr]
-            cer=total([b.cer for b in baselines]),  # type: ignore[union-attr]
+            wall_s=sum(b.wall_s for b in baselines),
+            peak_rss=max(b.peak_rss for b in baselines),
+            cer=total([b.cer for b in baselines]),
         )
     stages = {
         s: StageStats(
@@ -191,23 +196,40 @@ def _config_lines(report: BenchReport) -> list[str]:
     rows = [
         ("date", report.date),
         ("command", f"`{report.command}`"),
-        ("CPU", f"{m.get('cpu', '?')}, {m.get('cores', '?')} logical cores ({m.get('usable_cores', '?')} usable"
-                + (f", cgroup quota {m['cpu_quota']}" if m.get("cpu_quota") else "") + ")"),
-        ("RAM", f"{m.get('ram_gib', '?')} GiB" + (f" (cgroup limit {m['memory_limit_gib']} GiB)" if m.get("memory_limit_gib") else "")),
+        (
+            "CPU",
+            f"{m.get('cpu', '?')}, {m.get('cores', '?')} logical cores ({m.get('usable_cores', '?')} usable"
+            + (f", cgroup quota {m['cpu_quota']}" if m.get("cpu_quota") else "")
+            + ")",
+        ),
+        (
+            "RAM",
+            f"{m.get('ram_gib', '?')} GiB"
+            + (f" (cgroup limit {m['memory_limit_gib']} GiB)" if m.get("memory_limit_gib") else ""),
+        ),
         ("GPU", m.get("gpu") or "none visible to CTranslate2"),
         ("load average at start / end", f"{m.get('loadavg_start', '?')} / {m.get('loadavg_end', '?')}"),
         ("OS", m.get("os", "?")),
         ("Python", m.get("python", "?")),
         ("ctranslate2 / faster-whisper", f"{m.get('ctranslate2', '?')} / {m.get('faster_whisper', '?')}"),
         ("model", f"`{c.get('model_dir', '?')}`"),
-        ("device / compute type", f"{c.get('device', '?')} / {c.get('compute_type', '?')}"
-                                  f" (cpu_threads {c.get('cpu_threads', '?')}"
-                                  + (" = CTranslate2 default)" if c.get("cpu_threads") == 0 else ")")),
-        ("pipeline settings", f"language {c.get('language', '?')}, beam {c.get('beam_size', '?')}, "
-                              f"batch {c.get('batch_size', '?')}, prompt {'on' if c.get('prompt') else 'off'}, "
-                              f"diarizer {c.get('diarizer', '?')}"),
-        ("baseline", f"`WhisperModel.transcribe(path, language=\"{c.get('language', 'ja')}\", "
-                     f"beam_size={c.get('beam_size', '?')}, vad_filter=True)`, sequential, same loaded model"),
+        (
+            "device / compute type",
+            f"{c.get('device', '?')} / {c.get('compute_type', '?')}"
+            f" (cpu_threads {c.get('cpu_threads', '?')}"
+            + (" = CTranslate2 default)" if c.get("cpu_threads") == 0 else ")"),
+        ),
+        (
+            "pipeline settings",
+            f"language {c.get('language', '?')}, beam {c.get('beam_size', '?')}, "
+            f"batch {c.get('batch_size', '?')}, prompt {'on' if c.get('prompt') else 'off'}, "
+            f"diarizer {c.get('diarizer', '?')}",
+        ),
+        (
+            "baseline",
+            f'`WhisperModel.transcribe(path, language="{c.get("language", "ja")}", '
+            f"beam_size={c.get('beam_size', '?')}, vad_filter=True)`, sequential, same loaded model",
+        ),
     ]
     return _table(("", ""), [(k, v) for k, v in rows])
 
@@ -224,33 +246,66 @@ def to_markdown(report: BenchReport) -> str:
     summary = []
     for r in ordered:
         b = r.baseline
-        summary.append([
-            r.name, r.variant, _duration(r.audio_s),
-            f"{r.pipeline_wall_s:.1f}", f"{r.rtf:.3f}",
-            _opt(b.wall_s if b else None, ".1f"),
-            _opt(b.wall_s / r.audio_s if b and r.audio_s else None, ".3f"),
-            _opt(r.speedup, ".2f") + ("×" if r.speedup is not None else ""),
-            _pct(r.cer), _pct(b.cer if b else None), _opt(r.cer_delta_points, "+.2f"),
-            f"{r.load_s:.1f}",
-        ])
+        summary.append(
+            [
+                r.name,
+                r.variant,
+                _duration(r.audio_s),
+                f"{r.pipeline_wall_s:.1f}",
+                f"{r.rtf:.3f}",
+                _opt(b.wall_s if b else None, ".1f"),
+                _opt(b.wall_s / r.audio_s if b and r.audio_s else None, ".3f"),
+                _opt(r.speedup, ".2f") + ("×" if r.speedup is not None else ""),
+                _pct(r.cer),
+                _pct(b.cer if b else None),
+                _opt(r.cer_delta_points, "+.2f"),
+                f"{r.load_s:.1f}",
+            ]
+        )
     lines += _table(
-        ("run", "variant", "audio", "pipeline s", "RTF", "baseline s", "baseline RTF", "speed-up",
-         "CER %", "baseline CER %", "ΔCER pts", "model load s"),
+        (
+            "run",
+            "variant",
+            "audio",
+            "pipeline s",
+            "RTF",
+            "baseline s",
+            "baseline RTF",
+            "speed-up",
+            "CER %",
+            "baseline CER %",
+            "ΔCER pts",
+            "model load s",
+        ),
         summary,
     )
 
     lines += ["", "### Wall seconds per stage (RTF)", ""]
     stage_rows = [
-        [r.name, *(f"{r.stages[s].wall_s:.2f} ({r.stages[s].wall_s / r.audio_s:.3f})" if s in r.stages and r.audio_s else "—"
-                   for s in PIPELINE_STAGES), f"{r.pipeline_wall_s:.2f} ({r.rtf:.3f})"]
+        [
+            r.name,
+            *(
+                f"{r.stages[s].wall_s:.2f} ({r.stages[s].wall_s / r.audio_s:.3f})"
+                if s in r.stages and r.audio_s
+                else "—"
+                for s in PIPELINE_STAGES
+            ),
+            f"{r.pipeline_wall_s:.2f} ({r.rtf:.3f})",
+        ]
         for r in ordered
     ]
     lines += _table(("run", *PIPELINE_STAGES, "total"), stage_rows)
 
     lines += ["", "### Peak resident memory per stage (MiB)", ""]
     rss_rows = [
-        [r.name, _mib(r.rss_before), *(_mib(r.stages[s].peak_rss) if s in r.stages else "—" for s in PIPELINE_STAGES),
-         _mib(r.pipeline_peak_rss), _mib(r.ru_maxrss), _mib(r.baseline.peak_rss) if r.baseline else "—"]
+        [
+            r.name,
+            _mib(r.rss_before),
+            *(_mib(r.stages[s].peak_rss) if s in r.stages else "—" for s in PIPELINE_STAGES),
+            _mib(r.pipeline_peak_rss),
+            _mib(r.ru_maxrss),
+            _mib(r.baseline.peak_rss) if r.baseline else "—",
+        ]
         for r in ordered
     ]
     lines += _table(("run", "at start", *PIPELINE_STAGES, "pipeline peak", "ru_maxrss", "baseline peak"), rss_rows)

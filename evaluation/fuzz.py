@@ -78,8 +78,10 @@ class Cut:
     degradation: str
 
     def __str__(self) -> str:
-        return (f"#{self.index} {self.source} {self.start:.2f}–{self.start + self.length:.2f} s "
-                f"({self.length:.2f} s) {self.degradation}")
+        return (
+            f"#{self.index} {self.source} {self.start:.2f}–{self.start + self.length:.2f} s "
+            f"({self.length:.2f} s) {self.degradation}"
+        )
 
 
 @dataclass(frozen=True)
@@ -92,8 +94,9 @@ class Outcome:
         return f"{self.cut}: {self.result} {self.detail}"
 
 
-def random_cuts(sources: Sequence[Source], count: int, seed: int, min_s: float = 0.5,
-                max_s: float = 60.0) -> Iterator[tuple[Cut, np.ndarray]]:
+def random_cuts(
+    sources: Sequence[Source], count: int, seed: int, min_s: float = 0.5, max_s: float = 60.0
+) -> Iterator[tuple[Cut, np.ndarray]]:
     """``count`` cuts (with their audio), reproducible from ``seed``; a cut never exceeds its source.
     Degradations take turns, so any five consecutive cuts meet each of them once."""
     rng = random.Random(seed)
@@ -142,8 +145,15 @@ def run_cut(pipeline, cut: Cut, audio: np.ndarray, workdir: Path) -> Outcome:
     return Outcome(cut, "ok", f"{len(minutes.turns)} turns, {chars} characters")
 
 
-def fuzz(pipeline, sources: Sequence[Source], count: int, seed: int, min_s: float = 0.5, max_s: float = 60.0,
-         report: Callable[[Outcome], None] = lambda _o: None) -> list[Outcome]:
+def fuzz(
+    pipeline,
+    sources: Sequence[Source],
+    count: int,
+    seed: int,
+    min_s: float = 0.5,
+    max_s: float = 60.0,
+    report: Callable[[Outcome], None] = lambda _o: None,
+) -> list[Outcome]:
     with tempfile.TemporaryDirectory(prefix="gijiroku-fuzz-") as workdir:
         outcomes = []
         for cut, audio in random_cuts(sources, count, seed, min_s, max_s):
@@ -157,8 +167,11 @@ def corpus_sources(corpus_dir: Path) -> list[Source]:
     from evaluation.corpus import load_corpus
     from models.audio import decode_audio
 
-    return [Source(f"{meeting.name}/{variant}", decode_audio(path))
-            for meeting in load_corpus(corpus_dir) for variant, path in sorted(meeting.audio.items())]
+    return [
+        Source(f"{meeting.name}/{variant}", decode_audio(path))
+        for meeting in load_corpus(corpus_dir)
+        for variant, path in sorted(meeting.audio.items())
+    ]
 
 
 def summary(outcomes: Sequence[Outcome]) -> str:
@@ -167,8 +180,9 @@ def summary(outcomes: Sequence[Outcome]) -> str:
 
 
 def add_fuzz_command(commands) -> None:
-    fuzz_cmd = commands.add_parser("fuzz", help="random cuts (clean and degraded) through the real pipeline; "
-                                                "exit 1 on any crash")
+    fuzz_cmd = commands.add_parser(
+        "fuzz", help="random cuts (clean and degraded) through the real pipeline; exit 1 on any crash"
+    )
     fuzz_cmd.add_argument("corpus_dir", type=Path)
     fuzz_cmd.add_argument("--cuts", type=int, default=30)
     fuzz_cmd.add_argument("--seed", type=int, default=1)
@@ -178,10 +192,17 @@ def add_fuzz_command(commands) -> None:
 
 def fuzz_command(args) -> int:
     """The acceptance run: the pipeline as configured (``GIJIROKU_*``), like the service's."""
-    from evaluation.settings import configured_pipeline
+    from models.settings import ModelSettings
 
-    pipeline = configured_pipeline()
-    outcomes = fuzz(pipeline, corpus_sources(args.corpus_dir), args.cuts, args.seed, args.min_s, args.max_s,
-                    report=lambda outcome: print(outcome, flush=True))
+    pipeline = ModelSettings().pipeline()
+    outcomes = fuzz(
+        pipeline,
+        corpus_sources(args.corpus_dir),
+        args.cuts,
+        args.seed,
+        args.min_s,
+        args.max_s,
+        report=lambda outcome: print(outcome, flush=True),
+    )
     print(summary(outcomes))
     return 1 if any(o.result == "crash" for o in outcomes) else 0

@@ -95,10 +95,7 @@ def cp_char_errors(
         return SpeakerAttributedErrors(Rate(total + sum(hyp_len.values()), total), {})
     cost = np.array(
         [
-            [
-                char_errors(reference[r], hypothesis[h], numerals=numerals).errors
-                for h in hyp_speakers
-            ]
+            [char_errors(reference[r], hypothesis[h], numerals=numerals).errors for h in hyp_speakers]
             for r in ref_speakers
         ]
     )
@@ -169,9 +166,7 @@ def jer(
     return Rate(detail["speaker error"], detail["speaker count"])
 
 
-def missed_speech(
-    reference: Sequence[SpeakerSegment], hypothesis: Sequence[SpeakerSegment]
-) -> float:
+def missed_speech(reference: Sequence[SpeakerSegment], hypothesis: Sequence[SpeakerSegment]) -> float:
     """Seconds of reference speech not covered by any hypothesis segment, whatever its speaker."""
     ref = Timeline([Segment(s.start, s.end) for s in reference]).support()
     hyp = Timeline([Segment(s.start, s.end) for s in hypothesis]).support()
@@ -190,9 +185,7 @@ def _timed_chars(turn: Turn) -> list[tuple[float, int]]:
     return [(turn.start + (i + 0.5) * step, 1) for i in range(len(chars))]
 
 
-def lost_segments(
-    reference: Sequence[tuple[float, float, str]], hypothesis: Sequence[Turn]
-) -> list[int]:
+def lost_segments(reference: Sequence[tuple[float, float, str]], hypothesis: Sequence[Turn]) -> list[int]:
     """Indexes of reference (start, end, text) spans whose content the hypothesis lost.
 
     A span is lost when the hypothesis characters timed inside it (``_timed_chars``) number fewer

@@ -31,18 +31,14 @@ _DROPPED_CATEGORIES = ("P", "Z", "C")
 _KANJI_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _BIG_UNITS = {"万": 10**4, "億": 10**8, "兆": 10**12}
-_NUMERAL_RUN = re.compile(
-    "[0-9" + "".join(_KANJI_DIGITS) + "".join(_SMALL_UNITS) + "".join(_BIG_UNITS) + "]+"
-)
+_NUMERAL_RUN = re.compile("[0-9" + "".join(_KANJI_DIGITS) + "".join(_SMALL_UNITS) + "".join(_BIG_UNITS) + "]+")
 _TOKEN = re.compile(r"[0-9]+|.")
 
 
 def normalize_chars(text: str) -> str:
     """NFKC, then remove punctuation, spaces and control characters (see module docstring)."""
     return "".join(
-        c
-        for c in unicodedata.normalize("NFKC", text)
-        if not unicodedata.category(c).startswith(_DROPPED_CATEGORIES)
+        c for c in unicodedata.normalize("NFKC", text) if not unicodedata.category(c).startswith(_DROPPED_CATEGORIES)
     )
 
 

@@ -113,9 +113,9 @@ def hypotheses_from_dir(hyp_dir: Path) -> HypothesisSource:
 
 def hypotheses_from_pipeline() -> HypothesisSource:
     """Run the transcription pipeline on each meeting's audio (slow: real models), as configured."""
-    from evaluation.settings import configured_pipeline
+    from models.settings import ModelSettings
 
-    pipeline = configured_pipeline()
+    pipeline = ModelSettings().pipeline()
 
     def run(meeting: Meeting, variant: str) -> Minutes:
         return pipeline.run(meeting.audio[variant])

@@ -46,17 +46,13 @@ def _set_fonts(rpr: CT_RPr, font: str) -> None:
         fonts.set(qn(slot), font)
     lang = rpr.find(qn("w:lang"))
     if lang is None:
-        lang = rpr.insert_element_before(
-            OxmlElement("w:lang"), "w:eastAsianLayout", "w:specVanish", "w:oMath"
-        )
+        lang = rpr.insert_element_before(OxmlElement("w:lang"), "w:eastAsianLayout", "w:specVanish", "w:oMath")
     lang.set(qn("w:eastAsia"), "ja-JP")
 
 
 def _set_up_styles(doc: DocumentObject) -> None:
     # The template's document-wide default, themed like the styles.
-    default_rpr = doc.styles.element.find(
-        f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}"
-    )
+    default_rpr = doc.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
     if default_rpr is not None:
         _set_fonts(default_rpr, MINCHO)
 

@@ -17,7 +17,5 @@ def render_text(minutes: Minutes, clean: bool = True) -> bytes:
         lines.extend(f"{LABEL_GAP * (len(label) + 1)}{v}" for v in values[1:])
     if len(lines) > 2:
         lines.append("")
-    lines.extend(
-        f"{SPEAKER_MARK}{label}{LABEL_GAP}{text}" for label, _, text in spoken_turns(minutes, clean)
-    )
+    lines.extend(f"{SPEAKER_MARK}{label}{LABEL_GAP}{text}" for label, _, text in spoken_turns(minutes, clean))
     return ("\n".join(lines) + "\n").encode("utf-8")

@@ -17,7 +17,5 @@ def spoken_turns(minutes: Minutes, clean: bool) -> list[tuple[str, Turn, str]]:
     """(speaker label, turn, text) in time order, without turns that have nothing to print."""
     ordered = sorted(minutes.turns, key=lambda t: (t.start, t.end))
     return [
-        (minutes.speaker_label(t.speaker), t, text.strip())
-        for t in ordered
-        if (text := turn_text(t, clean)).strip()
+        (minutes.speaker_label(t.speaker), t, text.strip()) for t in ordered if (text := turn_text(t, clean)).strip()
     ]

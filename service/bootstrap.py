@@ -22,7 +22,9 @@ def create_user(
 ) -> User:
     """Create a user (and their department by name if it does not exist yet)."""
     if db.scalar(select(User).where(User.username == username)) is not None:
-        raise GijirokuError("conflict", f"ユーザー {username} は既に存在します。", f"User {username} already exists.", status=409)
+        raise GijirokuError(
+            "conflict", f"ユーザー {username} は既に存在します。", f"User {username} already exists.", status=409
+        )
     dept = None
     if department:
         dept = db.scalar(select(Department).where(Department.name == department))
@@ -31,7 +33,9 @@ def create_user(
             db.add(dept)
             db.flush()
     elif role in (Role.clerk, Role.staff):
-        raise GijirokuError("department_required", "この役割には部署の指定が必要です。", "This role needs a department.", status=422)
+        raise GijirokuError(
+            "department_required", "この役割には部署の指定が必要です。", "This role needs a department.", status=422
+        )
     user = User(
         username=username,
         display_name=display_name,

@@ -130,7 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--display-name", default="")
     p.set_defaults(func=_cmd_admin_create)
 
-    retention = sub.add_parser("retention", help="audio retention").add_subparsers(dest="retention_command", required=True)
+    retention = sub.add_parser("retention", help="audio retention").add_subparsers(
+        dest="retention_command", required=True
+    )
     p = retention.add_parser("sweep", help="delete audio older than GIJIROKU_AUDIO_RETENTION_DAYS now")
     p.set_defaults(func=_cmd_retention_sweep)
 

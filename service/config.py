@@ -1,4 +1,5 @@
-"""The one place where gijiroku reads configuration.
+"""The one place where gijiroku reads configuration (its model settings are declared in
+``models/settings.py``, which the evaluation commands read as well).
 
 Every setting is an environment variable with the ``GIJIROKU_`` prefix (or a line in ``.env``);
 the README lists them with their defaults. Code receives a ``Settings`` instance (FastAPI
@@ -12,18 +13,12 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from models.settings import ModelSettings
 
 
-def _default_cache_dir() -> Path:
-    import os
-
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "gijiroku"
-
-
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="GIJIROKU_", env_file=".env", extra="ignore")
+class Settings(ModelSettings):
+    """The model settings (``models/settings.py``: model path, device, diarizer, …) and the service's own."""
 
     # --- storage -------------------------------------------------------------------------
     data_dir: Path = Path("data")
@@ -31,24 +26,10 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("GIJIROKU_DATABASE_URL", "DATABASE_URL")
     )
 
-    # --- ASR (faster-whisper) --------------------------------------------------------------
-    model_path: Path | None = None  # None: the embedded Whisper base assembled from PyPI parts
-    model_cache_dir: Path = Field(default_factory=_default_cache_dir)
-    device: Literal["auto", "cpu", "cuda"] = "auto"
-    compute_type: str = "auto"  # auto: float16 on CUDA, int8 on CPU
-    cpu_threads: int = 0  # 0: let CTranslate2 decide
-    language: str = "ja"  # "auto" detects the language
-    beam_size: int = 5
+    # --- models (the rest of them are ModelSettings' fields) --------------------------------
     # Unload the models after this many minutes without a job (the next job loads them again);
     # 0 keeps them loaded for the life of the process.
     model_idle_unload_minutes: float = Field(default=0.0, ge=0)
-
-    # --- diarization ---------------------------------------------------------------------
-    diarizer: Literal["auto", "bundled", "pyannote", "none"] = "auto"
-    pyannote_dir: Path | None = None  # a local pyannote pipeline directory (config.yaml inside)
-    # pyannote's segmentation hop as a fraction of its 10 s window: 0.1 (pyannote's default) is
-    # RTF ≈ 1.8 on two CPU cores, 0.5 ≈ 0.3 at a small accuracy cost
-    pyannote_segmentation_step: float = Field(default=0.5, gt=0, le=1)
 
     # --- service -------------------------------------------------------------------------
     host: str = "127.0.0.1"
@@ -102,7 +83,7 @@ class Settings(BaseSettings):
             return f"sqlite:///{(self.data_dir / 'gijiroku.sqlite3').resolve()}"
         for prefix in ("postgresql://", "postgres://"):
             if url.startswith(prefix):
-                return "postgresql+psycopg://" + url[len(prefix):]
+                return "postgresql+psycopg://" + url[len(prefix) :]
         return url
 
     @property

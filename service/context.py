@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
@@ -16,7 +15,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.config import Settings
 from service.db.session import make_engine, make_sessionmaker
-from service.jobs.options import real_pipeline
 from service.model_manager import ModelManager, PipelineLike
 
 if TYPE_CHECKING:
@@ -37,7 +35,7 @@ class AppContext:
     ) -> AppContext:
         engine = make_engine(settings)
         models = ModelManager(
-            pipeline_factory or partial(real_pipeline, settings),
+            pipeline_factory or settings.pipeline,
             idle_unload_s=settings.model_idle_unload_minutes * 60,
             injected=pipeline_factory is not None,
         )

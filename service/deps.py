@@ -60,7 +60,11 @@ class Auth:
 
 def _unauthenticated() -> GijirokuHTTPError:
     return GijirokuHTTPError(
-        "unauthenticated", "ログインしてください。", "Please log in.", status=401, headers={"WWW-Authenticate": "Bearer"}
+        "unauthenticated",
+        "ログインしてください。",
+        "Please log in.",
+        status=401,
+        headers={"WWW-Authenticate": "Bearer"},
     )
 
 

@@ -79,7 +79,9 @@ class Maintenance:
     def _tasks(self) -> list[tuple[float, Callable[[AppContext], object]]]:
         """(interval seconds, task) pairs; recovery only where workers live in other processes."""
         settings = self.ctx.settings
-        tasks: list[tuple[float, Callable[[AppContext], object]]] = [(max(1, settings.retention_sweep_minutes) * 60.0, housekeeping)]
+        tasks: list[tuple[float, Callable[[AppContext], object]]] = [
+            (max(1, settings.retention_sweep_minutes) * 60.0, housekeeping)
+        ]
         if self.ctx.queue is not None and not self.ctx.queue.local:
             tasks.append((float(settings.recovery_interval_seconds), recover))
         return tasks

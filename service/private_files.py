@@ -78,5 +78,12 @@ def secure_process(settings: Settings) -> None:
         log.warning(
             "%s は他のユーザーからアクセスできます（権限 %o）。録音と会議録を守るため chmod %s %s を実行してください。"
             " / %s is open to other users (mode %o); run chmod %s %s to protect the recordings and minutes.",
-            path, mode, wanted, path, path, mode, wanted, path,
+            path,
+            mode,
+            wanted,
+            path,
+            path,
+            mode,
+            wanted,
+            path,
         )

@@ -19,7 +19,9 @@ from service.storage import remove_audio
 log = logging.getLogger(__name__)
 
 
-def delete_audio(db: Session, settings: Settings, meeting: Meeting, user: User | None, reason: str, ip: str = "") -> None:
+def delete_audio(
+    db: Session, settings: Settings, meeting: Meeting, user: User | None, reason: str, ip: str = ""
+) -> None:
     """Delete one meeting's audio file and mark it; audited. The caller commits."""
     remove_audio(settings, meeting)
     meeting.audio_deleted_at = utcnow()

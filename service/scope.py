@@ -31,7 +31,9 @@ def meeting_for_user(db: Session, user: User, meeting_id: int) -> Meeting:
 
 
 def job_for_user(db: Session, user: User, job_id: int) -> Job:
-    job = db.scalar(select(Job).where(Job.id == job_id, Job.meeting_id.in_(visible_meetings(user).with_only_columns(Meeting.id))))
+    job = db.scalar(
+        select(Job).where(Job.id == job_id, Job.meeting_id.in_(visible_meetings(user).with_only_columns(Meeting.id)))
+    )
     if job is None:
         raise not_found("ジョブ", "job")
     return job

@@ -69,5 +69,12 @@ class SecurityHeaders:
 def _docs_paths(scope: Scope) -> set[str]:
     """FastAPI's documentation pages as the app configured them (Starlette puts the app in scope)."""
     app = scope.get("app")
-    return {p for p in (getattr(app, "docs_url", None), getattr(app, "redoc_url", None),
-                        getattr(app, "swagger_ui_oauth2_redirect_url", None)) if p}
+    return {
+        p
+        for p in (
+            getattr(app, "docs_url", None),
+            getattr(app, "redoc_url", None),
+            getattr(app, "swagger_ui_oauth2_redirect_url", None),
+        )
+        if p
+    }

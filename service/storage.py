@@ -75,7 +75,8 @@ def is_disk_full(exc: BaseException) -> bool:
         if isinstance(current, OSError) and current.errno in _FULL_ERRNOS:
             return True
         if isinstance(current, sqlite3.Error) and (
-            getattr(current, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "database or disk is full" in str(current)
+            getattr(current, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+            or "database or disk is full" in str(current)
         ):
             return True
         if getattr(current, "sqlstate", None) == _PG_DISK_FULL:

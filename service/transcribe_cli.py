@@ -38,7 +38,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--agenda", action="append", default=[], help="議題 (repeat for several)")
     p.add_argument("--verbatim", action="store_true", help="export verbatim text (素起こし) instead of cleaned")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.add_argument("--debug", action="store_true", help="log details to stderr, with the traceback of an unexpected error")
+    p.add_argument(
+        "--debug", action="store_true", help="log details to stderr, with the traceback of an unexpected error"
+    )
     p.set_defaults(func=run)
 
 
@@ -82,8 +84,13 @@ class _Bar:
         from models.pipeline import STAGE_LABELS, overall_fraction
 
         self._overall, self._labels = overall_fraction, STAGE_LABELS
-        self._bar = tqdm(total=100, unit="%", disable=not enabled, file=sys.stderr,
-                         bar_format="{desc} {percentage:3.0f}%|{bar}| {elapsed}")
+        self._bar = tqdm(
+            total=100,
+            unit="%",
+            disable=not enabled,
+            file=sys.stderr,
+            bar_format="{desc} {percentage:3.0f}%|{bar}| {elapsed}",
+        )
         self._done = 0.0
 
     def __call__(self, stage: str, fraction: float) -> None:
@@ -123,12 +130,13 @@ def _transcribe(args: argparse.Namespace) -> int:
     from models.pipeline import Pipeline, RunOptions
     from models.types import MeetingInfo, SpeakerCountHint
     from service.config import get_settings
-    from service.jobs.options import pipeline_options
 
     formats, base = _formats_and_base(args)
     if not args.input.is_file():
-        raise GijirokuError("input_missing", f"入力ファイルがありません: {args.input}", f"Input file not found: {args.input}")
-    options = pipeline_options(get_settings())
+        raise GijirokuError(
+            "input_missing", f"入力ファイルがありません: {args.input}", f"Input file not found: {args.input}"
+        )
+    options = get_settings().pipeline_options()
     if args.model:
         options = replace(options, model_path=args.model)
     run_options = RunOptions(

@@ -150,7 +150,11 @@ class _Receiver:
         self._name = options.get(b"name", b"").decode(self.charset, "replace")
         if b"filename" in options:
             if self._name != FILE_FIELD or self.upload.file is not None:
-                raise _bad("unexpected_file", "ファイルは file 欄に1つだけ添付してください。", "Attach exactly one file, in the 'file' field.")
+                raise _bad(
+                    "unexpected_file",
+                    "ファイルは file 欄に1つだけ添付してください。",
+                    "Attach exactly one file, in the 'file' field.",
+                )
             filename = display_filename(options[b"filename"].decode(self.charset, "replace"))
             self.upload.file = ReceivedFile(incoming_path(self.settings), filename)
             self._is_file = True
@@ -169,7 +173,12 @@ class _Receiver:
         else:
             self._data.extend(chunk)
             if len(self._data) > MAX_FIELD_BYTES:
-                raise _bad("field_too_large", f"入力項目「{self._name}」が長すぎます。", f"Field {self._name!r} is too long.", 413)
+                raise _bad(
+                    "field_too_large",
+                    f"入力項目「{self._name}」が長すぎます。",
+                    f"Field {self._name!r} is too long.",
+                    413,
+                )
 
     def on_part_end(self) -> None:
         if self._is_file:

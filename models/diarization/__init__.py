@@ -35,10 +35,16 @@ class Diarizer(Protocol):
         ...
 
 
-def load_diarizer(kind: str = "auto", pyannote_dir: Path | None = None, **options: object) -> Diarizer:
+def load_diarizer(
+    kind: str = "auto",
+    pyannote_dir: Path | None = None,
+    *,
+    segmentation_step: float = 0.5,
+    device: str = "cpu",
+) -> Diarizer:
     """Build the configured diarizer; ``auto`` means pyannote when a directory is given, else bundled.
 
-    ``options`` go to the pyannote backend (``segmentation_step``, ``device``).
+    ``segmentation_step`` and ``device`` are the pyannote backend's; the bundled one runs on the CPU.
     """
     if kind not in KINDS:
         raise GijirokuError(
@@ -66,4 +72,4 @@ def load_diarizer(kind: str = "auto", pyannote_dir: Path | None = None, **option
             "The pyannote diarizer needs GIJIROKU_PYANNOTE_DIR (a local pipeline directory).",
             status=500,
         )
-    return PyannoteDiarizer(pyannote_dir, **options)  # type: ignore[arg-type]
+    return PyannoteDiarizer(pyannote_dir, segmentation_step=segmentation_step, device=device)

@@ -82,7 +82,9 @@ class BundledDiarizer:
         emb = self.encoder.embed_windows(
             mel, frame_starts, length, progress=(lambda f: progress(0.05 + 0.85 * f)) if progress else None
         )
-        centroids = spectral_centroids(emb, speakers, max_points=cfg.max_cluster_points, neighbour_fraction=cfg.neighbour_fraction)
+        centroids = spectral_centroids(
+            emb, speakers, max_points=cfg.max_cluster_points, neighbour_fraction=cfg.neighbour_fraction
+        )
         segments = resegment(
             regions,
             starts,
@@ -104,4 +106,3 @@ def _mean_square(audio: np.ndarray, regions: list[tuple[float, float]]) -> float
         total += float(np.dot(part, part))
         count += part.size
     return total / max(count, 1)
-

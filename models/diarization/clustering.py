@@ -80,11 +80,11 @@ def kmeans(points: np.ndarray, k: int, rng: np.random.Generator, restarts: int =
     """Plain Lloyd k-means with k-means++ seeding; returns labels of the best of ``restarts``."""
     best_labels, best_cost = np.zeros(len(points), dtype=int), np.inf
     for _ in range(restarts):
-        centres = [points[rng.integers(len(points))]]
+        seeds = [points[rng.integers(len(points))]]
         for _ in range(1, k):
-            d2 = np.min(((points[:, None] - np.array(centres)[None]) ** 2).sum(-1), axis=1)
-            centres.append(points[rng.choice(len(points), p=d2 / d2.sum())] if d2.sum() > 0 else centres[0])
-        centres = np.array(centres)
+            d2 = np.min(((points[:, None] - np.array(seeds)[None]) ** 2).sum(-1), axis=1)
+            seeds.append(points[rng.choice(len(points), p=d2 / d2.sum())] if d2.sum() > 0 else seeds[0])
+        centres = np.array(seeds)
         for _ in range(iters):
             labels = np.argmin(((points[:, None] - centres[None]) ** 2).sum(-1), axis=1)
             new = np.array([points[labels == j].mean(0) if np.any(labels == j) else centres[j] for j in range(k)])

@@ -106,7 +106,9 @@ class PyannoteDiarizer:
         duration = samples.shape[1] / SAMPLE_RATE
         names: dict[str, str] = {}
         segments = [
-            SpeakerSegment(round(start, 3), round(min(end, duration), 3), names.setdefault(label, f"SPEAKER_{len(names):02d}"))
+            SpeakerSegment(
+                round(start, 3), round(min(end, duration), 3), names.setdefault(label, f"SPEAKER_{len(names):02d}")
+            )
             for start, end, label in turns
             if min(end, duration) > start
         ]
@@ -123,7 +125,9 @@ def _hook(progress: Callable[[float], None]) -> Callable[..., None]:
     never going backwards (pyannote reports some steps more than once)."""
     done = [0.0]
 
-    def hook(step_name: str, _artifact: Any, file: Any = None, total: int | None = None, completed: int | None = None) -> None:
+    def hook(
+        step_name: str, _artifact: Any, file: Any = None, total: int | None = None, completed: int | None = None
+    ) -> None:
         index = _STEPS.index(step_name) if step_name in _STEPS else 0
         within = (completed / total) if total and completed is not None else 1.0
         done[0] = max(done[0], min(0.99, (index + within) / len(_STEPS)))

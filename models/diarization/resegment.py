@@ -98,7 +98,7 @@ def absorb_blips(labels: np.ndarray, speech: np.ndarray, max_frames: int, max_ga
     cuts = np.flatnonzero(np.diff(labels[idx])) + 1
     runs = [(int(r[0]), int(r[-1])) for r in np.split(idx, cuts)]  # first and last frame of each run
     out = labels.copy()
-    for (_, before_end), (start, end), (after_start, _) in zip(runs, runs[1:], runs[2:]):
+    for (_, before_end), (start, end), (after_start, _) in zip(runs, runs[1:], runs[2:], strict=False):
         same_sides = labels[before_end] == labels[after_start]
         close = start - before_end <= max_gap_frames and after_start - end <= max_gap_frames
         if same_sides and close and end - start + 1 <= max_frames:

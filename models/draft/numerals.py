@@ -31,12 +31,72 @@ _TOKEN = re.compile(r"[0-9]+|.")
 _COUNTERS = tuple(
     sorted(
         (
-            "年", "月", "日", "時", "分", "秒", "週", "か月", "ヶ月", "カ月", "ケ月", "箇月",
-            "円", "ドル", "人", "名", "世帯", "件", "台", "校", "回", "度", "条", "項", "号",
-            "次", "期", "歳", "才", "個", "本", "枚", "冊", "部", "割", "厘", "倍", "点", "位",
-            "番", "階", "棟", "戸", "社", "組", "代", "学年", "学級", "クラス",
-            "か所", "カ所", "ヶ所", "箇所", "%", "％", "パーセント", "キロ", "メートル",
-            "センチ", "ミリ", "グラム", "トン", "リットル", "ヘクタール", "平方", "立方",
+            "年",
+            "月",
+            "日",
+            "時",
+            "分",
+            "秒",
+            "週",
+            "か月",
+            "ヶ月",
+            "カ月",
+            "ケ月",
+            "箇月",
+            "円",
+            "ドル",
+            "人",
+            "名",
+            "世帯",
+            "件",
+            "台",
+            "校",
+            "回",
+            "度",
+            "条",
+            "項",
+            "号",
+            "次",
+            "期",
+            "歳",
+            "才",
+            "個",
+            "本",
+            "枚",
+            "冊",
+            "部",
+            "割",
+            "厘",
+            "倍",
+            "点",
+            "位",
+            "番",
+            "階",
+            "棟",
+            "戸",
+            "社",
+            "組",
+            "代",
+            "学年",
+            "学級",
+            "クラス",
+            "か所",
+            "カ所",
+            "ヶ所",
+            "箇所",
+            "%",
+            "％",
+            "パーセント",
+            "キロ",
+            "メートル",
+            "センチ",
+            "ミリ",
+            "グラム",
+            "トン",
+            "リットル",
+            "ヘクタール",
+            "平方",
+            "立方",
         ),
         key=len,
         reverse=True,
@@ -46,10 +106,37 @@ _RANGE_MARKS = "〜～~－-"
 
 # Fixed words starting with a numeral and a counter; kept in kanji wherever they occur.
 _FIXED_WORDS = (
-    "一人", "二人", "一部", "一度", "一番", "一本化", "一枚岩", "一個人", "三位一体", "一点張り",
-    "一回り", "一期一会", "一件落着", "百人一首", "十人十色", "三日月", "三日坊主", "五月雨",
-    "五月晴", "四日市", "十日町", "五日市", "二日市", "八日市", "二本松", "六本木", "三本木",
-    "一本松", "一本木", "八千代", "千代田",
+    "一人",
+    "二人",
+    "一部",
+    "一度",
+    "一番",
+    "一本化",
+    "一枚岩",
+    "一個人",
+    "三位一体",
+    "一点張り",
+    "一回り",
+    "一期一会",
+    "一件落着",
+    "百人一首",
+    "十人十色",
+    "三日月",
+    "三日坊主",
+    "五月雨",
+    "五月晴",
+    "四日市",
+    "十日町",
+    "五日市",
+    "二日市",
+    "八日市",
+    "二本松",
+    "六本木",
+    "三本木",
+    "一本松",
+    "一本木",
+    "八千代",
+    "千代田",
 )
 # A numeral right after these is part of a word (統一, 同一年度, 数十人, 何百人), not a count.
 _WORD_PREFIXES = set("統同単唯均画随逐専無不合帰純択数何幾")
@@ -106,8 +193,10 @@ def _is_counted(text: str, end: int) -> bool:
 
 def _is_fraction_denominator(text: str, start: int) -> bool:
     """三分の一: the 一 after 「数字分の」 is a count as well."""
-    return text[max(0, start - 2) : start] == "分の" and start >= 3 and text[start - 3] in (
-        set(_DIGITS) | set(_SMALL_UNITS) | set(_LARGE_UNITS) | set("0123456789")
+    return (
+        text[max(0, start - 2) : start] == "分の"
+        and start >= 3
+        and text[start - 3] in (set(_DIGITS) | set(_SMALL_UNITS) | set(_LARGE_UNITS) | set("0123456789"))
     )
 
 
@@ -130,9 +219,7 @@ def _kept_in_context(text: str, start: int, run: str) -> bool:
 def kanji_numbers_to_arabic(text: str, protected: Iterable[str] = ()) -> str:
     """Convert counted kanji numbers; text inside any ``protected`` word is left as it is."""
     words = sorted({w for w in protected if w}, key=len, reverse=True)
-    spans = (
-        [m.span() for m in re.finditer("|".join(map(re.escape, words)), text)] if words else []
-    )
+    spans = [m.span() for m in re.finditer("|".join(map(re.escape, words)), text)] if words else []
 
     def convert(m: re.Match[str]) -> str:
         run, start, end = m.group(), m.start(), m.end()

@@ -24,7 +24,10 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     # 「以上を持ちまして」「本日を持って」 → kana もって (以て), not 持つ "to hold"
     (re.compile(r"(?<=以上|これ|本日)を持(ちまして|って)"), r"をも\1"),
     # The chair's 「質疑はありませんか。ないようですので」: 内容 "content" cannot answer the question.
-    (re.compile(r"((?:ありませんか|ございませんか)[。、？?](?:えー)?、?)内容(?=ですので|でございますので)"), r"\1ないよう"),
+    (
+        re.compile(r"((?:ありませんか|ございませんか)[。、？?](?:えー)?、?)内容(?=ですので|でございますので)"),
+        r"\1ないよう",
+    ),
     # 「3,600万円を形状する」: 形状 "shape" is no verb; 計上 (to budget) is.
     (re.compile(r"(円|予算|経費|費用)を形状(?=し|す)"), r"\1を計上"),
 )

@@ -84,4 +84,6 @@ def restore_filler_spelling(text: str) -> str:
 def verbatim_text(text: str) -> str:
     """The 素起こし: Whisper's words, with spacing, digit width, filler spelling and 公用文 kana
     for auxiliaries normalised (spelling only: nothing said is removed)."""
-    return standard_spelling(remove_japanese_spaces(restore_filler_spelling(collapse_whitespace(normalize_width(text)))))
+    return standard_spelling(
+        remove_japanese_spaces(restore_filler_spelling(collapse_whitespace(normalize_width(text))))
+    )

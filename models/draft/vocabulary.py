@@ -132,8 +132,7 @@ def _from_json(text: str) -> list[VocabularyEntry]:
     invalid = GijirokuError(
         "vocabulary_invalid",
         "単語登録ファイル（JSON）の形式が正しくありません。",
-        'vocabulary JSON must be [{"canonical": ..., "variants": [...]}]'
-        " or {canonical: [variants]}",
+        'vocabulary JSON must be [{"canonical": ..., "variants": [...]}] or {canonical: [variants]}',
     )
     try:
         data = json.loads(text)

@@ -63,7 +63,9 @@ def create_department(body: DepartmentIn, admin: Admin, db: SessionDep, request:
 
 
 @router.patch("/departments/{department_id}", response_model=DepartmentOut)
-def rename_department(department_id: PathId, body: DepartmentIn, admin: Admin, db: SessionDep, request: Request) -> Department:
+def rename_department(
+    department_id: PathId, body: DepartmentIn, admin: Admin, db: SessionDep, request: Request
+) -> Department:
     dept = db.get(Department, department_id)
     if dept is None:
         raise not_found("部署", "department")
@@ -97,7 +99,9 @@ def create_user(body: UserCreate, admin: Admin, db: SessionDep, request: Request
         db.flush()
     except IntegrityError:
         raise _conflict("このユーザー名は既に使われています。", "This username is taken.") from None
-    record(db, admin, "user_created", target_type="user", target_id=user.id, ip=client_ip(request), role=body.role.value)
+    record(
+        db, admin, "user_created", target_type="user", target_id=user.id, ip=client_ip(request), role=body.role.value
+    )
     db.commit()
     return user
 
@@ -123,8 +127,16 @@ def update_user(user_id: PathId, body: UserUpdate, admin: Admin, db: SessionDep,
         if name in changes and (changes[name] is not None or name == "department_id"):
             setattr(user, name, changes[name])
     fields = sorted(k for k in changes if k != "password") + (["password"] if "password" in changes else [])
-    record(db, admin, "user_updated", target_type="user", target_id=user.id, ip=client_ip(request), fields=fields,
-           revoked_sessions=revoked)
+    record(
+        db,
+        admin,
+        "user_updated",
+        target_type="user",
+        target_id=user.id,
+        ip=client_ip(request),
+        fields=fields,
+        revoked_sessions=revoked,
+    )
     db.commit()
     return user
 

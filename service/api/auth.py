@@ -56,7 +56,9 @@ def me(user: CurrentUser) -> UserOut:
 
 
 @router.post("/password", status_code=204)
-def change_password(body: PasswordChange, auth: AuthDep, user: CurrentUser, db: SessionDep, request: Request) -> Response:
+def change_password(
+    body: PasswordChange, auth: AuthDep, user: CurrentUser, db: SessionDep, request: Request
+) -> Response:
     """Set a new password; every other session and token of the user ends, the caller's stays."""
     if not verify_password(user.password_hash, body.current_password):
         raise GijirokuError(
@@ -64,7 +66,14 @@ def change_password(body: PasswordChange, auth: AuthDep, user: CurrentUser, db: 
         )
     user.password_hash = hash_password(body.new_password)
     revoked = revoke_user_tokens(db, user, keep=auth.token)
-    record(db, user, "password_changed", target_type="user", target_id=user.id, ip=client_ip(request),
-           revoked_sessions=revoked)
+    record(
+        db,
+        user,
+        "password_changed",
+        target_type="user",
+        target_id=user.id,
+        ip=client_ip(request),
+        revoked_sessions=revoked,
+    )
     db.commit()
     return Response(status_code=204)

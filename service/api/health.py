@@ -17,12 +17,16 @@ def _model_health(ctx: ContextDep) -> ComponentHealth:
         return ComponentHealth(ok=True, detail="pipeline supplied by the caller (no model files to check)")
     if settings.model_path is not None:
         ok = (settings.model_path / "model.bin").is_file()
-        return ComponentHealth(ok=ok, detail=f"model directory {settings.model_path}" + ("" if ok else " has no model.bin"))
+        return ComponentHealth(
+            ok=ok, detail=f"model directory {settings.model_path}" + ("" if ok else " has no model.bin")
+        )
     from models.asr_model import EMBEDDED_NAME, EMBEDDED_SIZE
 
     model_bin = settings.model_cache_dir / EMBEDDED_NAME / "model.bin"
     ok = model_bin.is_file() and model_bin.stat().st_size == EMBEDDED_SIZE
-    return ComponentHealth(ok=ok, detail="embedded model ready" if ok else "embedded model missing: run `gijiroku prepare-model`")
+    return ComponentHealth(
+        ok=ok, detail="embedded model ready" if ok else "embedded model missing: run `gijiroku prepare-model`"
+    )
 
 
 @router.get("/healthz", response_model=HealthOut)

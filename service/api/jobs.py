@@ -35,7 +35,10 @@ def cancel_job(job: VisibleJob, user: Uploader, db: SessionDep, request: Request
     if not states.cancel(db, job.id):
         db.rollback()
         raise GijirokuError(
-            "job_not_active", "このジョブは既に終了しているため中止できません。", "The job has already finished.", status=409
+            "job_not_active",
+            "このジョブは既に終了しているため中止できません。",
+            "The job has already finished.",
+            status=409,
         )
     record(db, user, "job_cancelled", meeting=job.meeting, ip=client_ip(request), job_id=job.id)
     db.commit()
@@ -71,7 +74,12 @@ def _snapshot(ctx: ContextDep, job_id: int) -> dict[str, object] | None:
 @router.get(
     "/{job_id}/events",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}, "description": "Server-Sent Events: `progress` per change, `end` when finished"}},
+    responses={
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": "Server-Sent Events: `progress` per change, `end` when finished",
+        }
+    },
 )
 async def job_events(job: VisibleJob, _: Viewer, ctx: ContextDep, request: Request) -> StreamingResponse:
     """Stream the job's state as Server-Sent Events until it finishes (reads the database, so it
@@ -95,4 +103,6 @@ async def job_events(job: VisibleJob, _: Viewer, ctx: ContextDep, request: Reque
                 return
             await asyncio.sleep(SSE_POLL_S)
 
-    return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return StreamingResponse(
+        events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    )

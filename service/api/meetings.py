@@ -83,7 +83,9 @@ class UploadForm(BaseModel):
 
     _split = field_validator("attendees", "agenda", mode="before")(_lines)
 
-    @field_validator("held_at", "department_id", "num_speakers", "min_speakers", "max_speakers", "language", mode="before")
+    @field_validator(
+        "held_at", "department_id", "num_speakers", "min_speakers", "max_speakers", "language", mode="before"
+    )
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
@@ -115,7 +117,9 @@ def _parse_form(fields: dict[str, str]) -> UploadForm:
             status=422,
         ) from None
     if not form.title:
-        raise GijirokuError("invalid_metadata", "入力内容を確認してください: 名称", "Check these fields: title", status=422)
+        raise GijirokuError(
+            "invalid_metadata", "入力内容を確認してください: 名称", "Check these fields: title", status=422
+        )
     if form.min_speakers and form.max_speakers and form.min_speakers > form.max_speakers:
         raise GijirokuError(
             "invalid_metadata",
@@ -166,7 +170,9 @@ def _store(ctx: AppContext, db: Session, user: User, upload: ReceivedUpload, ip:
     """
     settings = ctx.settings
     if upload.file is None:
-        raise GijirokuError("file_missing", "音声ファイルを添付してください。", "Attach the recording in the 'file' field.", status=422)
+        raise GijirokuError(
+            "file_missing", "音声ファイルを添付してください。", "Attach the recording in the 'file' field.", status=422
+        )
     form = _parse_form(upload.fields)
     department = department_for_user(db, user, form.department_id)
     probe, duration = inspect_upload(upload.file.path)
@@ -220,7 +226,11 @@ _UPLOAD_OPENAPI = {
                     "type": "object",
                     "required": ["file", "title"],
                     "properties": {
-                        "file": {"type": "string", "format": "binary", "description": "録音ファイル（形式は内容で判定）"},
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "録音ファイル（形式は内容で判定）",
+                        },
                         "title": {"type": "string", "description": "名称"},
                         "held_at": {"type": "string", "format": "date-time", "description": "日時"},
                         "place": {"type": "string", "description": "場所"},
@@ -231,7 +241,10 @@ _UPLOAD_OPENAPI = {
                         "min_speakers": {"type": "integer"},
                         "max_speakers": {"type": "integer"},
                         "language": {"type": "string", "description": "ja / auto など"},
-                        "csrf_token": {"type": "string", "description": "Cookie 認証で X-CSRF-Token ヘッダーを送れない場合"},
+                        "csrf_token": {
+                            "type": "string",
+                            "description": "Cookie 認証で X-CSRF-Token ヘッダーを送れない場合",
+                        },
                     },
                 }
             }
@@ -305,7 +318,9 @@ def update_meeting(
 
 
 @router.delete("/{meeting_id}", status_code=204)
-def delete_meeting(meeting: VisibleMeeting, user: Deleter, db: SessionDep, settings: SettingsDep, request: Request) -> Response:
+def delete_meeting(
+    meeting: VisibleMeeting, user: Deleter, db: SessionDep, settings: SettingsDep, request: Request
+) -> Response:
     """Delete the meeting with its audio, jobs and transcripts (the audit log keeps the record)."""
     record(db, user, "meeting_deleted", meeting=meeting, ip=client_ip(request), title=meeting.title)
     db.delete(meeting)
@@ -330,7 +345,9 @@ def delete_meeting_audio(
     response_class=FileResponse,
     responses={206: {"description": "Partial content (Range)"}, 200: {"content": {"application/octet-stream": {}}}},
 )
-def get_audio(meeting: VisibleMeeting, user: Viewer, db: SessionDep, settings: SettingsDep, request: Request) -> FileResponse:
+def get_audio(
+    meeting: VisibleMeeting, user: Viewer, db: SessionDep, settings: SettingsDep, request: Request
+) -> FileResponse:
     """The original recording; supports ``Range`` (206) so the editor can seek."""
     path = audio_file(settings, meeting)
     if path is None:
@@ -342,7 +359,14 @@ def get_audio(meeting: VisibleMeeting, user: Viewer, db: SessionDep, settings: S
     return FileResponse(path, media_type=_media_type(meeting.audio_format), content_disposition_type="inline")
 
 
-_AUDIO_TYPES = {"wav": "audio/wav", "mp3": "audio/mpeg", "flac": "audio/flac", "ogg": "audio/ogg", "mov,mp4,m4a,3gp,3g2,mj2": "audio/mp4", "matroska,webm": "audio/webm"}
+_AUDIO_TYPES = {
+    "wav": "audio/wav",
+    "mp3": "audio/mpeg",
+    "flac": "audio/flac",
+    "ogg": "audio/ogg",
+    "mov,mp4,m4a,3gp,3g2,mj2": "audio/mp4",
+    "matroska,webm": "audio/webm",
+}
 
 
 def _media_type(audio_format: str) -> str:

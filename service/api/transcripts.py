@@ -111,13 +111,17 @@ def get_transcript(
 @router.get("/revisions", response_model=list[RevisionOut])
 def list_revisions(meeting: VisibleMeeting, _: Viewer, db: SessionDep) -> list[RevisionOut]:
     rows = db.scalars(
-        select(TranscriptRevision).where(TranscriptRevision.meeting_id == meeting.id).order_by(TranscriptRevision.revision)
+        select(TranscriptRevision)
+        .where(TranscriptRevision.meeting_id == meeting.id)
+        .order_by(TranscriptRevision.revision)
     )
     return [_out(r, RevisionOut) for r in rows]
 
 
 @router.put("", response_model=TranscriptOut)
-def save_transcript(body: TranscriptSave, meeting: VisibleMeeting, user: Editor, db: SessionDep, request: Request) -> Response:
+def save_transcript(
+    body: TranscriptSave, meeting: VisibleMeeting, user: Editor, db: SessionDep, request: Request
+) -> Response:
     """Save an edited transcript as a new revision on top of ``base_revision``.
 
     The answer is serialised before the commit: a revision that cannot be sent back is never

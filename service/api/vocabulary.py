@@ -54,13 +54,23 @@ def create_entry(
         db.flush()
     except IntegrityError:
         raise _duplicate() from None
-    record(db, user, "vocabulary_added", target_type="vocabulary", target_id=entry.id, department_id=department.id, ip=client_ip(request))
+    record(
+        db,
+        user,
+        "vocabulary_added",
+        target_type="vocabulary",
+        target_id=entry.id,
+        department_id=department.id,
+        ip=client_ip(request),
+    )
     db.commit()
     return entry
 
 
 @router.patch("/{entry_id}", response_model=VocabularyOut)
-def update_entry(entry_id: PathId, body: VocabularyUpdate, user: Editor, db: SessionDep, request: Request) -> VocabularyEntry:
+def update_entry(
+    entry_id: PathId, body: VocabularyUpdate, user: Editor, db: SessionDep, request: Request
+) -> VocabularyEntry:
     entry = vocabulary_entry_for_user(db, user, entry_id)
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
     if "term" in changes:
@@ -73,7 +83,15 @@ def update_entry(entry_id: PathId, body: VocabularyUpdate, user: Editor, db: Ses
         db.flush()
     except IntegrityError:
         raise _duplicate() from None
-    record(db, user, "vocabulary_edited", target_type="vocabulary", target_id=entry.id, department_id=entry.department_id, ip=client_ip(request))
+    record(
+        db,
+        user,
+        "vocabulary_edited",
+        target_type="vocabulary",
+        target_id=entry.id,
+        department_id=entry.department_id,
+        ip=client_ip(request),
+    )
     db.commit()
     return entry
 
@@ -81,7 +99,16 @@ def update_entry(entry_id: PathId, body: VocabularyUpdate, user: Editor, db: Ses
 @router.delete("/{entry_id}", status_code=204)
 def delete_entry(entry_id: PathId, user: Editor, db: SessionDep, request: Request) -> Response:
     entry = vocabulary_entry_for_user(db, user, entry_id)
-    record(db, user, "vocabulary_deleted", target_type="vocabulary", target_id=entry.id, department_id=entry.department_id, ip=client_ip(request), term=entry.term)
+    record(
+        db,
+        user,
+        "vocabulary_deleted",
+        target_type="vocabulary",
+        target_id=entry.id,
+        department_id=entry.department_id,
+        ip=client_ip(request),
+        term=entry.term,
+    )
     db.delete(entry)
     db.commit()
     return Response(status_code=204)

@@ -23,7 +23,15 @@ def check_credentials(db: Session, settings: Settings, username: str, password: 
     throttle.count_attempt(db, settings, username, ip)
     user = db.scalar(select(User).where(User.username == username))
     if user is None or not user.is_active or not verify_password(user.password_hash if user else None, password):
-        record(db, user, "login_failed", target_type="user", target_id=user.id if user else None, ip=ip, username=username[:100])
+        record(
+            db,
+            user,
+            "login_failed",
+            target_type="user",
+            target_id=user.id if user else None,
+            ip=ip,
+            username=username[:100],
+        )
         db.commit()
         raise GijirokuError(
             "invalid_credentials",

@@ -61,7 +61,9 @@ def _single_ascii_class(password: str) -> bool:
     e.g. a Japanese passphrase, come from an alphabet large enough not to need a mix)."""
     if not password.isascii():
         return False
-    classes = {"lower" if c.islower() else "upper" if c.isupper() else "digit" if c.isdigit() else "symbol" for c in password}
+    classes = {
+        "lower" if c.islower() else "upper" if c.isupper() else "digit" if c.isdigit() else "symbol" for c in password
+    }
     return len(classes) == 1
 
 

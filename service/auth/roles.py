@@ -22,7 +22,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.clerk: frozenset({Permission.view, Permission.upload}),
     # staff read their own department's reports (report_scope_all_departments is False for them)
     Role.staff: frozenset(
-        {Permission.view, Permission.upload, Permission.edit, Permission.export, Permission.delete, Permission.read_reports}
+        {
+            Permission.view,
+            Permission.upload,
+            Permission.edit,
+            Permission.export,
+            Permission.delete,
+            Permission.read_reports,
+        }
     ),
     Role.evaluator: frozenset({Permission.view, Permission.read_reports}),
     Role.admin: frozenset(Permission),

@@ -229,7 +229,9 @@ class MonthClosure(Base):
     ``department_id`` None closes the month for every department."""
 
     __tablename__ = "month_closures"
-    __table_args__ = (UniqueConstraint("year", "month", "department_id", name="uq_month_closures_year_month_department"),)
+    __table_args__ = (
+        UniqueConstraint("year", "month", "department_id", name="uq_month_closures_year_month_department"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int]

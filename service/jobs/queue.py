@@ -93,7 +93,12 @@ class CeleryQueue:
         try:
             self.app.send_task("gijiroku.run_job", args=[job_id], queue=self.settings.celery_queue)
         except Exception as exc:  # kombu/redis raise many types; all mean "not sent"
-            log.warning("job %s not sent to the broker (%s: %s); the recovery sweep will send it", job_id, exc.__class__.__name__, exc)
+            log.warning(
+                "job %s not sent to the broker (%s: %s); the recovery sweep will send it",
+                job_id,
+                exc.__class__.__name__,
+                exc,
+            )
             return False
         return True
 

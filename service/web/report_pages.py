@@ -78,9 +78,16 @@ def headline(report: Report, view: dict[str, Any]) -> dict[str, Any] | None:
     if not rows:
         return None
     row, cells = next(((r, v) for r, v in rows if v["total"]), rows[-1])
-    pick = {name: cells["cells"][_column(report.yearly, col)] for name, col in (
-        ("satisfaction", "満足度（%）"), ("continued", "継続利用意向（%）"), ("hours", "削減時間 月平均（時間）"),
-        ("meetings", "処理件数"), ("responses", "回答数"))}
+    pick = {
+        name: cells["cells"][_column(report.yearly, col)]
+        for name, col in (
+            ("satisfaction", "満足度（%）"),
+            ("continued", "継続利用意向（%）"),
+            ("hours", "削減時間 月平均（時間）"),
+            ("meetings", "処理件数"),
+            ("responses", "回答数"),
+        )
+    }
     return {**pick, "name": row.department}
 
 
@@ -100,12 +107,32 @@ def dashboard_charts(report: Report) -> list[Any]:
         return [cast(float | None, c[i]) for _, c in year_rows]  # the displayed (rounded) figures
 
     charts = [
-        bar_chart(f"満足度（{label}・所属別）", labels, values("満足度（%）"), unit="%", fixed_max=100,
-                  target=t.satisfaction * 100, target_label=f"目標 {t.satisfaction * 100:g}%"),
-        bar_chart(f"継続利用意向（{label}・所属別）", labels, values("継続利用意向（%）"), unit="%", fixed_max=100,
-                  target=t.continued_use * 100, target_label=f"目標 {t.continued_use * 100:g}%"),
-        bar_chart(f"削減時間 月平均（{label}・所属別）", labels, values("削減時間 月平均（時間）"), unit="h",
-                  target=t.hours_saved_per_month, target_label=f"目標 {t.hours_saved_per_month:g}時間/月"),
+        bar_chart(
+            f"満足度（{label}・所属別）",
+            labels,
+            values("満足度（%）"),
+            unit="%",
+            fixed_max=100,
+            target=t.satisfaction * 100,
+            target_label=f"目標 {t.satisfaction * 100:g}%",
+        ),
+        bar_chart(
+            f"継続利用意向（{label}・所属別）",
+            labels,
+            values("継続利用意向（%）"),
+            unit="%",
+            fixed_max=100,
+            target=t.continued_use * 100,
+            target_label=f"目標 {t.continued_use * 100:g}%",
+        ),
+        bar_chart(
+            f"削減時間 月平均（{label}・所属別）",
+            labels,
+            values("削減時間 月平均（時間）"),
+            unit="h",
+            target=t.hours_saved_per_month,
+            target_label=f"目標 {t.hours_saved_per_month:g}時間/月",
+        ),
         bar_chart(f"修正率（{label}・所属別、下書き→確定）", labels, values("修正率（%）"), unit="%"),
     ]
     months = Period(report.fiscal_year).months()
@@ -116,16 +143,34 @@ def dashboard_charts(report: Report) -> list[Any]:
     }
     names = [d.name for d in report.scope.departments] + ([ALL_DEPARTMENTS] if report.scope.total else [])
     series = [
-        Series(name, [by_key.get((name, p.month)) for p in months],
-               TOTAL_COLOR if name == ALL_DEPARTMENTS else PALETTE[i % len(PALETTE)], bold=name == ALL_DEPARTMENTS)
+        Series(
+            name,
+            [by_key.get((name, p.month)) for p in months],
+            TOTAL_COLOR if name == ALL_DEPARTMENTS else PALETTE[i % len(PALETTE)],
+            bold=name == ALL_DEPARTMENTS,
+        )
         for i, name in enumerate(names)
     ]
     series = [s for s in series if any(v is not None for v in s.values)]  # no line, no legend entry
     charts.append(
-        line_chart(f"削減時間（月別、{label}）", [f"{p.month}月" for p in months], series, unit="h",
-                   target=t.hours_saved_per_month, target_label=f"目標 {t.hours_saved_per_month:g}時間/月")
+        line_chart(
+            f"削減時間（月別、{label}）",
+            [f"{p.month}月" for p in months],
+            series,
+            unit="h",
+            target=t.hours_saved_per_month,
+            target_label=f"目標 {t.hours_saved_per_month:g}時間/月",
+        )
     )
     return charts
+
+
+# the report's downloads: label → query parameters besides the year and department on the page
+_DOWNLOADS: dict[str, dict[str, str]] = {
+    "CSV（年度別）": {"format": "csv", "table": "yearly"},
+    "CSV（月別）": {"format": "csv", "table": "monthly"},
+    "Excel（.xlsx）": {"format": "xlsx"},
+}
 
 
 def _query(**params: Any) -> str:
@@ -139,7 +184,9 @@ def reports_page(
     db: SessionDep,
     settings: SettingsDep,
     fiscal_year: int | None = YEAR,
-    department: str = Query(default="", alias="department_id", max_length=12, description="blank: all (the form's 全所属)"),
+    department: str = Query(
+        default="", alias="department_id", max_length=12, description="blank: all (the form's 全所属)"
+    ),
     closure: str | None = Query(default=None, max_length=20),
 ) -> Response:
     department_id = int(department) if department.isdecimal() and 0 < int(department) < 2**31 else None
@@ -163,14 +210,15 @@ def reports_page(
         jst=JST,
         monthly=_table_view(report.monthly),
         charts=dashboard_charts(report),
-        year_options=[(y, Period(y).label) for y in range(min(report.fiscal_years[0], year, current) - 1, max(year, current) + 1)],
+        year_options=[
+            (y, Period(y).label) for y in range(min(report.fiscal_years[0], year, current) - 1, max(year, current) + 1)
+        ],
         departments=list(db.query(Department).order_by(Department.id)) if all_scope else [],
         department_id=department_id,
         all_scope=all_scope,
         downloads={
-            "CSV（年度別）": f"/api/reports/download?{_query(format='csv', table='yearly', fiscal_year=year, department_id=department_id)}",
-            "CSV（月別）": f"/api/reports/download?{_query(format='csv', table='monthly', fiscal_year=year, department_id=department_id)}",
-            "Excel（.xlsx）": f"/api/reports/download?{_query(format='xlsx', fiscal_year=year, department_id=department_id)}",
+            label: "/api/reports/download?" + _query(**kind, fiscal_year=year, department_id=department_id)
+            for label, kind in _DOWNLOADS.items()
         },
         query=query,
         closures=[ClosureOut.from_row(r) for r in list_closures(db)] if auth.can(Permission.manage) else [],
@@ -196,9 +244,13 @@ def close_month_form(
     """Month closing is the admin's."""
     try:
         year_s, _, month_s = month.partition("-")
-        body = ClosureIn(year=int(year_s), month=int(month_s), department_id=int(department_id) if department_id else None)
+        body = ClosureIn(
+            year=int(year_s), month=int(month_s), department_id=int(department_id) if department_id else None
+        )
     except (ValueError, ValidationError):
-        raise GijirokuError("invalid_month", "締める月を選んでください。", "Choose the month to close.", status=422) from None
+        raise GijirokuError(
+            "invalid_month", "締める月を選んでください。", "Choose the month to close.", status=422
+        ) from None
     close_month(db, auth.user, body.year, body.month, body.department_id, client_ip(request))
     db.commit()
     return _back(fiscal_year, "closed")
@@ -220,8 +272,17 @@ def reopen_month_form(
 # --- survey ----------------------------------------------------------------------------------
 
 
-def _survey_page(request: Request, auth: PageAuth, db: Any, meeting: Any, *, status_code: int = 200,
-                 error: str = "", saved: bool = False, form: dict[str, Any] | None = None) -> HTMLResponse:
+def _survey_page(
+    request: Request,
+    auth: PageAuth,
+    db: Any,
+    meeting: Any,
+    *,
+    status_code: int = 200,
+    error: str = "",
+    saved: bool = False,
+    form: dict[str, Any] | None = None,
+) -> HTMLResponse:
     status = survey_status(db, meeting, auth.user)
     s = status.survey
     values = form or (
@@ -247,7 +308,8 @@ def _survey_page(request: Request, auth: PageAuth, db: Any, meeting: Any, *, sta
         satisfaction_choices=[(k.value, v) for k, v in SATISFACTION_LABELS.items()],
         continued_use_choices=[(k.value, v) for k, v in CONTINUED_USE_LABELS.items()],
         editing_minutes=status.editing_seconds / 60,
-        processing_minutes=None if status.processing is None or status.processing.seconds is None
+        processing_minutes=None
+        if status.processing is None or status.processing.seconds is None
         else status.processing.seconds / 60,
         error=error,
         saved=saved,
@@ -279,13 +341,25 @@ def survey_submit(
     meeting = meeting_for_user(db, auth.user, meeting_id)
     if not may_answer(auth.user):
         raise not_respondent_error()
-    form = {"satisfaction": satisfaction, "continued_use": continued_use, "estimated_minutes": estimated_minutes,
-            "review_minutes": review_minutes, "comment": comment}
+    form = {
+        "satisfaction": satisfaction,
+        "continued_use": continued_use,
+        "estimated_minutes": estimated_minutes,
+        "review_minutes": review_minutes,
+        "comment": comment,
+    }
     try:
         answers = SurveyAnswers.model_validate(form | {"review_minutes": review_minutes or 0})
     except ValidationError:
-        return _survey_page(request, auth, db, meeting, status_code=422, form=form,
-                            error="満足度・継続利用の意向・見込み時間（0分以上）を入力してください。")
+        return _survey_page(
+            request,
+            auth,
+            db,
+            meeting,
+            status_code=422,
+            form=form,
+            error="満足度・継続利用の意向・見込み時間（0分以上）を入力してください。",
+        )
     try:
         save_survey(db, meeting, auth.user, answers, client_ip(request))
     except GijirokuError as exc:

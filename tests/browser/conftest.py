@@ -7,8 +7,9 @@ here. Keep the existing fixture names and behaviour stable.
   download its own browser on these machines. Override the path with ``GIJIROKU_CHROMIUM``.
 * ``live_server`` (session) runs the real app with uvicorn in a background thread on a free
   127.0.0.1 port and a temporary ``GIJIROKU_DATA_DIR``, with the REAL embedded pipeline unless
-  ``GIJIROKU_TEST_PIPELINE_FACTORY`` names another as ``module:callable`` (``scripted_pipeline:ScriptedPipeline``
-  or ``fake_pipeline:FakePipeline`` while iterating on pages), passed to ``create_app``. ``live_server.create_user(...)`` / ``create_department(...)`` write to
+  ``GIJIROKU_TEST_PIPELINE_FACTORY`` names another as ``module:callable``
+  (``scripted_pipeline:ScriptedPipeline`` or ``fake_pipeline:FakePipeline`` while iterating on pages), passed
+  to ``create_app``. ``live_server.create_user(...)`` / ``create_department(...)`` write to
   its database directly; ``live_server.base_url`` is also the ``base_url`` fixture, so
   ``page.goto("/meetings")`` works.
 * ``login(page, username, password)`` logs in through the login form.
@@ -137,7 +138,9 @@ class LiveServer:
             db.expunge(dept)
             return dept
 
-    def create_meeting(self, title: str, department: str = "総務課", audio: Path | None = None, minutes: dict[str, Any] | None = None) -> int:
+    def create_meeting(
+        self, title: str, department: str = "総務課", audio: Path | None = None, minutes: dict[str, Any] | None = None
+    ) -> int:
         """A finished meeting without running a pipeline: audio stored, job done, revision 1 =
         ``minutes`` (default: the scripted ja_meeting transcript). Returns the meeting id."""
         import shutil
@@ -161,8 +164,15 @@ class LiveServer:
             dept = db.query(Department).filter_by(name=department).one_or_none() or Department(name=department)
             db.add(dept)
             db.flush()
-            meeting = Meeting(department_id=dept.id, title=title, original_filename=audio.name, audio_path=name,
-                              audio_size=audio.stat().st_size, audio_format="wav/pcm_s16le", duration=duration)
+            meeting = Meeting(
+                department_id=dept.id,
+                title=title,
+                original_filename=audio.name,
+                audio_path=name,
+                audio_size=audio.stat().st_size,
+                audio_format="wav/pcm_s16le",
+                duration=duration,
+            )
             db.add(meeting)
             db.flush()
             db.add(Job(meeting_id=meeting.id, status=JobStatus.done, stage="done", percent=100.0, attempts=1))

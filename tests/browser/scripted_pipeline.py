@@ -17,7 +17,9 @@ FIXTURES = Path(__file__).parent.parent / "fixtures"
 
 
 class ScriptedPipeline:
-    def run(self, audio_path: Path, meeting: MeetingInfo | None = None, progress: Any = None, options: Any = None) -> Minutes:
+    def run(
+        self, audio_path: Path, meeting: MeetingInfo | None = None, progress: Any = None, options: Any = None
+    ) -> Minutes:
         duration = probe_audio(Path(audio_path)).duration or 1.0
         for stage in STAGES:
             for fraction in (0.0, 0.5, 1.0):
@@ -48,4 +50,3 @@ def scripted_minutes(duration: float, meeting: MeetingInfo | None = None) -> Min
             turns=turns,
             duration=duration,
         )
-

@@ -5,7 +5,6 @@ sees the conflict message. Screenshots for the docs are written on the way."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import docx
@@ -113,7 +112,9 @@ def test_upload_edit_save_export_conflict(
     body += "\n".join(c.text for t in docx.Document(str(path)).tables for r in t.rows for c in r.cells)
     assert NEW_SPEAKER in body and EDITED in body, body[:500]
     assert page.evaluate("window.__firstExport") == {"meetingId": meeting_id, "format": "docx"}
-    expect(page.get_by_role("link", name="作業についてのアンケート")).to_have_attribute("href", f"/meetings/{meeting_id}/survey")
+    expect(page.get_by_role("link", name="作業についてのアンケート")).to_have_attribute(
+        "href", f"/meetings/{meeting_id}/survey"
+    )
 
     # --- a second person saves a stale revision -------------------------------------------------------
     other = browser.new_context(**browser_context_args)

@@ -36,19 +36,37 @@ FINALS = (
 
 
 def _minutes(text: str) -> dict:
-    return Minutes(MeetingInfo(), [Speaker("SPEAKER_00", "話者1")], [Turn("SPEAKER_00", 0.0, 60.0, text, text)]).to_dict()
+    return Minutes(
+        MeetingInfo(), [Speaker("SPEAKER_00", "話者1")], [Turn("SPEAKER_00", 0.0, 60.0, text, text)]
+    ).to_dict()
 
 
 def _meeting(db, dept_id: int, title: str, finished: dt.datetime, rng: random.Random, revisions: int) -> Meeting:
-    meeting = Meeting(department_id=dept_id, title=title, duration=rng.choice((3600, 5400, 7200)), audio_path=None,
-                      held_at=finished.replace(tzinfo=None) - dt.timedelta(hours=3), place="第1委員会室")
+    meeting = Meeting(
+        department_id=dept_id,
+        title=title,
+        duration=rng.choice((3600, 5400, 7200)),
+        audio_path=None,
+        held_at=finished.replace(tzinfo=None) - dt.timedelta(hours=3),
+        place="第1委員会室",
+    )
     db.add(meeting)
     db.flush()
-    db.add(Job(meeting_id=meeting.id, status=JobStatus.done, stage="done", percent=100.0,
-               started_at=finished - dt.timedelta(seconds=rng.randint(600, 1800)), finished_at=finished))
+    db.add(
+        Job(
+            meeting_id=meeting.id,
+            status=JobStatus.done,
+            stage="done",
+            percent=100.0,
+            started_at=finished - dt.timedelta(seconds=rng.randint(600, 1800)),
+            finished_at=finished,
+        )
+    )
     db.add(TranscriptRevision(meeting_id=meeting.id, revision=1, minutes=_minutes(DRAFT)))
     if revisions > 1:
-        db.add(TranscriptRevision(meeting_id=meeting.id, revision=2, base_revision=1, minutes=_minutes(rng.choice(FINALS))))
+        db.add(
+            TranscriptRevision(meeting_id=meeting.id, revision=2, base_revision=1, minutes=_minutes(rng.choice(FINALS)))
+        )
     return meeting
 
 
@@ -74,7 +92,10 @@ def seeded(live_server) -> dict[str, int]:
             db.add(depts[name])
         db.flush()
         respondents = {
-            name: [User(username=f"kpi_{i}_{d.id}", password_hash="!", role=Role.staff, department_id=d.id) for i in range(6)]
+            name: [
+                User(username=f"kpi_{i}_{d.id}", password_hash="!", role=Role.staff, department_id=d.id)
+                for i in range(6)
+            ]
             for name, d in depts.items()
         }
         for users in respondents.values():
@@ -86,7 +107,9 @@ def seeded(live_server) -> dict[str, int]:
             for name in DEPARTMENTS:
                 for n in range(rng.randint(1, 3) if name != "市民課" else rng.randint(0, 1)):
                     finished = dt.datetime(year, month, rng.randint(1, 28), rng.randint(9, 17), tzinfo=JST)
-                    m = _meeting(db, depts[name].id, f"{name} 定例会議 {month}月 第{n + 1}回", finished, rng, rng.randint(1, 2))
+                    m = _meeting(
+                        db, depts[name].id, f"{name} 定例会議 {month}月 第{n + 1}回", finished, rng, rng.randint(1, 2)
+                    )
                     if name == "市民課":
                         continue
                     for user in rng.sample(respondents[name], rng.randint(2, 5)):
@@ -94,10 +117,16 @@ def seeded(live_server) -> dict[str, int]:
                         estimate = rng.choice((240, 300, 360, 480, 600))
                         if rng.random() < 0.06:
                             estimate = 45  # the draft did not help: negative time saved, kept
-                        db.add(Survey(meeting_id=m.id, user_id=user.id,
-                                      satisfaction=rng.choices(list(Satisfaction), sat_weights)[0],
-                                      continued_use=rng.choices(list(ContinuedUse), use_weights)[0],
-                                      estimated_minutes=estimate, review_minutes=rng.choice((0, 0, 15, 30))))
+                        db.add(
+                            Survey(
+                                meeting_id=m.id,
+                                user_id=user.id,
+                                satisfaction=rng.choices(list(Satisfaction), sat_weights)[0],
+                                continued_use=rng.choices(list(ContinuedUse), use_weights)[0],
+                                estimated_minutes=estimate,
+                                review_minutes=rng.choice((0, 0, 15, 30)),
+                            )
+                        )
                         db.add(EditingTime(meeting_id=m.id, user_id=user.id, active_seconds=editing))
                     if name == "財政課" and (year, month) == (2025, 3) and not survey_meeting:
                         survey_meeting = m.id
@@ -107,8 +136,9 @@ def seeded(live_server) -> dict[str, int]:
     return {"survey_meeting": survey_meeting}
 
 
-def test_dashboard_shows_charts_with_targets_and_matches_the_download(page: Page, live_server, login, seeded,
-                                                                       screenshots_dir: Path) -> None:
+def test_dashboard_shows_charts_with_targets_and_matches_the_download(
+    page: Page, live_server, login, seeded, screenshots_dir: Path
+) -> None:
     login(page, "kpi_eval")
     page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="報告").click()
     page.wait_for_url("**/reports")
@@ -130,8 +160,9 @@ def test_dashboard_shows_charts_with_targets_and_matches_the_download(page: Page
 
     shown = [
         [cell.strip() for cell in row]
-        for row in page.locator("table.kpi-table").first.locator("tbody tr").evaluate_all(
-            "rows => rows.map(r => [...r.cells].map(c => c.textContent))")
+        for row in page.locator("table.kpi-table")
+        .first.locator("tbody tr")
+        .evaluate_all("rows => rows.map(r => [...r.cells].map(c => c.textContent))")
     ]
     with page.expect_download() as info:
         page.get_by_role("link", name="Excel（.xlsx）").click()

@@ -104,7 +104,9 @@ class AllocatingPipeline:
                 del block  # a large block is unmapped: resident memory falls again
             progress(stage, 1.0)
             seconds[stage] = 0.001
-        turn = Turn(speaker="S1", start=0.0, end=1.0, text="本日の会議を始めます。", clean_text="本日の会議を始めます。")
+        turn = Turn(
+            speaker="S1", start=0.0, end=1.0, text="本日の会議を始めます。", clean_text="本日の会議を始めます。"
+        )
         minutes = Minutes(meeting=MeetingInfo(), speakers=[Speaker("S1", "話者1")], turns=[turn], duration=1.0)
         return PipelineRun(minutes, seconds)
 
@@ -140,13 +142,29 @@ def test_background_thread_catches_memory_between_stage_switches() -> None:
 
 
 # --- the report ---------------------------------------------------------------------------------
-def result(name: str = "m1", *, audio: float = 100.0, wall: float = 10.0, base_wall: float | None = 25.0,
-           cer: Rate | None = Rate(8, 100), base_cer: Rate | None = Rate(10, 100)) -> RunResult:
+def result(
+    name: str = "m1",
+    *,
+    audio: float = 100.0,
+    wall: float = 10.0,
+    base_wall: float | None = 25.0,
+    cer: Rate | None = Rate(8, 100),
+    base_cer: Rate | None = Rate(10, 100),
+) -> RunResult:
     stages = {s: StageStats(wall / len(PIPELINE_STAGES), (400 + i) * MIB) for i, s in enumerate(PIPELINE_STAGES)}
     return RunResult(
-        name=name, variant="clean", audio_s=audio, load_s=1.5, warmup_s=2.0, stages=stages,
-        pipeline_wall_s=wall, pipeline_peak_rss=700 * MIB, rss_before=390 * MIB, ru_maxrss=710 * MIB,
-        cer=cer, baseline=None if base_wall is None else BaselineStats(base_wall, 650 * MIB, base_cer),
+        name=name,
+        variant="clean",
+        audio_s=audio,
+        load_s=1.5,
+        warmup_s=2.0,
+        stages=stages,
+        pipeline_wall_s=wall,
+        pipeline_peak_rss=700 * MIB,
+        rss_before=390 * MIB,
+        ru_maxrss=710 * MIB,
+        cer=cer,
+        baseline=None if base_wall is None else BaselineStats(base_wall, 650 * MIB, base_cer),
         config={"device": "cpu", "compute_type": "int8", "beam_size": 5, "batch_size": 8, "prompt": True},
     )
 
@@ -162,18 +180,19 @@ def test_ratios_are_baseline_over_pipeline_and_cer_difference_in_points() -> Non
     assert r.rtf == pytest.approx(0.1)
     assert r.speedup == pytest.approx(2.5)
     assert r.cer_delta_points == pytest.approx(-2.0)
-    report = BenchReport(command="python -m evaluation bench corpus", date="2026-11-22T10:00:00+09:00",
-                         machine={"cpu": "Test CPU", "cores": 2}, runs=[r])
+    report = BenchReport(
+        command="python -m evaluation bench corpus",
+        date="2026-11-22T10:00:00+09:00",
+        machine={"cpu": "Test CPU", "cores": 2},
+        runs=[r],
+    )
     row = summary_row(to_markdown(report), "m1")
     # run, variant, audio, pipeline s, RTF, baseline s, baseline RTF, speed-up, CER, base CER, ΔCER, load
-    assert row == ["m1", "clean", "100.0 s", "10.0", "0.100", "25.0", "0.250", "2.50×", "8.00", "10.00",
-                   "-2.00", "1.5"]
+    assert row == ["m1", "clean", "100.0 s", "10.0", "0.100", "25.0", "0.250", "2.50×", "8.00", "10.00", "-2.00", "1.5"]
 
 
 def test_a_slower_worse_pipeline_shows_a_ratio_below_one_and_a_positive_difference() -> None:
-    row = summary_row(
-        to_markdown(BenchReport("cmd", "2026-11-22", {}, [result(wall=40.0, cer=Rate(12, 100))])), "m1"
-    )
+    row = summary_row(to_markdown(BenchReport("cmd", "2026-11-22", {}, [result(wall=40.0, cer=Rate(12, 100))])), "m1")
     assert row[7] == "0.62×" and row[10] == "+2.00"
 
 
@@ -188,8 +207,12 @@ def test_runs_without_baseline_or_reference_print_dashes() -> None:
 
 
 def test_pooled_row_sums_seconds_and_errors_before_dividing() -> None:
-    pooled = pool([result("a", audio=100, wall=10, base_wall=30, cer=Rate(5, 100), base_cer=Rate(10, 100)),
-                   result("b", audio=300, wall=50, base_wall=60, cer=Rate(30, 300), base_cer=Rate(20, 300))])
+    pooled = pool(
+        [
+            result("a", audio=100, wall=10, base_wall=30, cer=Rate(5, 100), base_cer=Rate(10, 100)),
+            result("b", audio=300, wall=50, base_wall=60, cer=Rate(30, 300), base_cer=Rate(20, 300)),
+        ]
+    )
     assert pooled is not None
     assert pooled.speedup == pytest.approx(90 / 60)
     assert pooled.rtf == pytest.approx(60 / 400)
@@ -206,8 +229,18 @@ def test_results_survive_the_json_round_trip_between_processes() -> None:
 
 
 def test_bench_options_reach_the_child_process_unchanged() -> None:
-    opts = BenchOptions(model=Path("/models/large-v3"), device="cuda", compute_type="float16", cpu_threads=4,
-                        beam_size=3, batch_size=16, prompt=False, diarizer="none", warmup=False, interval=0.02)
+    opts = BenchOptions(
+        model=Path("/models/large-v3"),
+        device="cuda",
+        compute_type="float16",
+        cpu_threads=4,
+        beam_size=3,
+        batch_size=16,
+        prompt=False,
+        diarizer="none",
+        warmup=False,
+        interval=0.02,
+    )
     parser = argparse.ArgumentParser()
     add_pipeline_arguments(parser)
     assert BenchOptions.from_args(parser.parse_args(opts.to_argv())) == opts

@@ -45,8 +45,7 @@ def write_corpus(directory: Path) -> Path:
     meta = {"name": name, "duration": 6.0, "audio": {"clean": f"{name}.wav"}, "segments": SEGMENTS}
     (directory / f"{name}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     (directory / f"{name}.rttm").write_text(
-        "SPEAKER m1 1 0.000 2.000 <NA> <NA> chair <NA> <NA>\n"
-        "SPEAKER m1 1 3.000 2.000 <NA> <NA> member <NA> <NA>\n"
+        "SPEAKER m1 1 0.000 2.000 <NA> <NA> chair <NA> <NA>\nSPEAKER m1 1 3.000 2.000 <NA> <NA> member <NA> <NA>\n"
     )
     (directory / f"{name}.clean.txt").write_text(
         "chair\t令和六年度の予算です。\nmember\t賛成します。\n", encoding="utf-8"
@@ -107,9 +106,7 @@ def test_cli_scores_saved_minutes_as_json(tmp_path, capsys):
     write_corpus(corpus)
     hyp_dir = tmp_path / "hyp"
     hyp_dir.mkdir()
-    (hyp_dir / "m1.json").write_text(
-        json.dumps(GOOD.to_dict(), ensure_ascii=False), encoding="utf-8"
-    )
+    (hyp_dir / "m1.json").write_text(json.dumps(GOOD.to_dict(), ensure_ascii=False), encoding="utf-8")
 
     assert main(["score", str(corpus), "--hyp-dir", str(hyp_dir), "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
@@ -120,11 +117,7 @@ def test_cli_scores_saved_minutes_as_json(tmp_path, capsys):
 
     assert main(["score", str(corpus), "--hyp-dir", str(hyp_dir), "--format", "csv"]) == 0
     table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    assert (
-        table[0]["meeting"] == "m1"
-        and table[0]["cer"] == "5.88"
-        and table[0]["lost_turns"] == "0/2"
-    )
+    assert table[0]["meeting"] == "m1" and table[0]["cer"] == "5.88" and table[0]["lost_turns"] == "0/2"
 
 
 def test_cli_markdown_via_python_dash_m(tmp_path):

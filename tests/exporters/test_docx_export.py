@@ -52,7 +52,9 @@ def test_a4_page_and_page_number_field(minutes: Minutes) -> None:
     instructions = [t.text for t in footer._p.iter(qn("w:instrText"))]
     assert instructions == [" PAGE "]
     assert [f.get(qn("w:fldCharType")) for f in footer._p.iter(qn("w:fldChar"))] == [
-        "begin", "separate", "end",
+        "begin",
+        "separate",
+        "end",
     ]
 
 

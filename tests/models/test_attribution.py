@@ -51,5 +51,7 @@ def test_words_of_a_packed_clip_go_by_the_segments_times() -> None:
     assert word_speaker(w(5.0, 5.5, "はい"), None, SEGMENTS) == "B"
     assert word_speaker(w(8.4, 8.8, "。"), None, SEGMENTS) == "B"  # after every segment: the nearest
     assert word_speaker(w(4.0, 4.1, "、"), None, SEGMENTS) == "A"  # in the gap, nearer A's end
-    turns = build_turns(attribute([ClipWords(Clip(0.0, 8.0, None), [w(1.0, 1.5, "以上です"), w(5.0, 5.5, "はい")])], SEGMENTS))
+    turns = build_turns(
+        attribute([ClipWords(Clip(0.0, 8.0, None), [w(1.0, 1.5, "以上です"), w(5.0, 5.5, "はい")])], SEGMENTS)
+    )
     assert [(t.speaker, t.text) for t in turns] == [("A", "以上です"), ("B", "はい")]

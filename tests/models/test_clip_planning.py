@@ -42,10 +42,14 @@ def layouts(draw) -> tuple[float, list[SpeakerSegment]]:
     """A duration and diarized turns: mostly inside the audio, some overlapping, some reaching
     past either end (diarizers round), some empty or reversed."""
     duration = draw(durations)
-    turns = draw(st.lists(
-        st.tuples(st.floats(-2.0, duration + 2.0, allow_nan=False), st.floats(-1.0, 60.0, allow_nan=False), speakers),
-        max_size=40,
-    ))
+    turns = draw(
+        st.lists(
+            st.tuples(
+                st.floats(-2.0, duration + 2.0, allow_nan=False), st.floats(-1.0, 60.0, allow_nan=False), speakers
+            ),
+            max_size=40,
+        )
+    )
     return duration, [SpeakerSegment(start, start + length, speaker) for start, length, speaker in turns]
 
 
@@ -62,11 +66,16 @@ def transcription_options(draw) -> TranscriptionOptions:
 @st.composite
 def arbitrary_clips(draw) -> tuple[float, list[Clip]]:
     duration = draw(durations)
-    clips = draw(st.lists(
-        st.tuples(st.floats(-10.0, duration + 10.0, allow_nan=False), st.floats(-1.0, 100.0, allow_nan=False),
-                  st.one_of(st.none(), speakers)),
-        max_size=40,
-    ))
+    clips = draw(
+        st.lists(
+            st.tuples(
+                st.floats(-10.0, duration + 10.0, allow_nan=False),
+                st.floats(-1.0, 100.0, allow_nan=False),
+                st.one_of(st.none(), speakers),
+            ),
+            max_size=40,
+        )
+    )
     return duration, [Clip(start, start + length, speaker) for start, length, speaker in clips]
 
 
@@ -112,8 +121,9 @@ def test_planned_and_packed_clips_are_decodable_and_cover_every_turn(layout, opt
 @st.composite
 def recognised(draw, duration: float) -> list[ClipWords]:
     """Words Whisper returned somewhere in the audio (the first pass)."""
-    spans = draw(st.lists(st.tuples(st.floats(0.0, max(duration, 0.0), allow_nan=False), st.floats(0.01, 2.0)),
-                          max_size=30))
+    spans = draw(
+        st.lists(st.tuples(st.floats(0.0, max(duration, 0.0), allow_nan=False), st.floats(0.01, 2.0)), max_size=30)
+    )
     words = [Word(start, start + length, "あ", 0.9) for start, length in spans]
     return [ClipWords(Clip(0.0, duration, None), words)]
 
@@ -131,11 +141,18 @@ def test_retry_clips_are_decodable_and_cover_every_missed_turn(data, layout, opt
 
 def test_retry_clips_of_adjacent_missed_turns_do_not_overlap() -> None:
     """The layout the diarizer gave for the 18 s cut of issue 16: one speaker, short pauses."""
-    segments = [SpeakerSegment(s, e, "SPEAKER_00") for s, e in
-                [(0.0, 2.6), (2.75, 5.85), (6.1, 14.15), (14.45, 16.5), (16.75, 18.0)]]
+    segments = [
+        SpeakerSegment(s, e, "SPEAKER_00")
+        for s, e in [(0.0, 2.6), (2.75, 5.85), (6.1, 14.15), (14.45, 16.5), (16.75, 18.0)]
+    ]
     retry = retry_clips(segments, [], 18.0, TranscriptionOptions())
     assert [(round(c.start, 3), round(c.end, 3)) for c in retry] == [
-        (0.0, 2.675), (2.675, 5.975), (5.975, 14.3), (14.3, 16.625), (16.625, 18.0)]
+        (0.0, 2.675),
+        (2.675, 5.975),
+        (5.975, 14.3),
+        (14.3, 16.625),
+        (16.625, 18.0),
+    ]
 
 
 @settings(max_examples=300, deadline=None)

@@ -39,7 +39,11 @@ def test_transcribe_leaves_no_telemetry_store(tmp_path: Path) -> None:
     out = tmp_path / "minutes.txt"
     proc = subprocess.run(
         [sys.executable, "-m", "service.cli", "transcribe", str(CLIP), "-o", str(out), "--quiet"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
     assert any("\u3040" <= ch <= "\u9fff" for ch in out.read_text(encoding="utf-8"))  # it really transcribed

@@ -21,7 +21,9 @@ FIXTURES = Path(__file__).parents[1] / "fixtures"
 def meeting_run():
     meeting = load_meeting(FIXTURES / "ja_meeting.json")
     stages: list[tuple[str, float]] = []
-    run = Pipeline(PipelineOptions()).run_timed(FIXTURES / "ja_meeting.wav", progress=lambda s, f: stages.append((s, f)))
+    run = Pipeline(PipelineOptions()).run_timed(
+        FIXTURES / "ja_meeting.wav", progress=lambda s, f: stages.append((s, f))
+    )
     return meeting, run.minutes, stages, run
 
 

@@ -129,8 +129,10 @@ def test_concurrent_runs_on_injected_models_return_their_own_stage_timings(clock
     monkeypatch.setattr(models.diarization, "load_diarizer", never)
     whisper, diarizer = FakeWhisper(clock), FakeDiarizer(clock)
     pipeline = Pipeline(PipelineOptions(), whisper=whisper, diarizer=diarizer)
-    one, three = _together(lambda: pipeline.run_timed(AUDIO, options=RunOptions(speakers=SpeakerCountHint(num=1))),
-                           lambda: pipeline.run_timed(AUDIO, options=RunOptions(speakers=SpeakerCountHint(num=3))))
+    one, three = _together(
+        lambda: pipeline.run_timed(AUDIO, options=RunOptions(speakers=SpeakerCountHint(num=1))),
+        lambda: pipeline.run_timed(AUDIO, options=RunOptions(speakers=SpeakerCountHint(num=3))),
+    )
     for run, diarize_s in ((one, 1.0), (three, 3.0)):
         assert set(run.stage_seconds) == set(STAGES)
         assert run.stage_seconds["diarize"] == diarize_s

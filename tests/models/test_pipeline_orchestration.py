@@ -18,7 +18,7 @@ import pytest
 from models.draft.vocabulary import Vocabulary, VocabularyEntry
 from models.errors import GijirokuError
 from models.pipeline import STAGES, Pipeline, PipelineOptions, RunOptions
-from models.types import NO_HINT, SAMPLE_RATE, SpeakerCountHint, SpeakerSegment
+from models.types import NO_HINT, SAMPLE_RATE, Minutes, SpeakerCountHint, SpeakerSegment
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
@@ -119,7 +119,7 @@ def recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _wav(tmp_path_factory.mktemp("audio") / "meeting.wav", 12.0, amplitude=0.01)
 
 
-def _texts(minutes) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def _texts(minutes: Minutes) -> list[tuple[str, str]]:
     return [(t.speaker, t.text) for t in minutes.turns]
 
 

@@ -40,24 +40,37 @@ def test_hallucination_guard() -> None:
     assert _is_hallucination("", "ja", **ok)
     assert not _is_hallucination("Thank you very much.", "en", **ok)
     assert _is_hallucination("はい", "ja", no_speech_prob=0.9, avg_logprob=-1.5, compression_ratio=1.0, options=opts)
-    assert _is_hallucination("はいはいはいはい" * 10, "ja", no_speech_prob=0.1, avg_logprob=-0.2,
-                             compression_ratio=5.0, options=opts)
+    assert _is_hallucination(
+        "はいはいはいはい" * 10, "ja", no_speech_prob=0.1, avg_logprob=-0.2, compression_ratio=5.0, options=opts
+    )
 
 
 def test_speech_no_word_touches_is_found_for_a_second_decoding() -> None:
     from models.transcription import ClipWords, uncovered_segments
     from models.types import Word
 
-    segs = [SpeakerSegment(0.0, 3.0, "A"), SpeakerSegment(3.5, 4.6, "B"), SpeakerSegment(5.0, 5.3, "A"),
-            SpeakerSegment(6.0, 8.0, "A")]
-    words = [ClipWords(Clip(0.0, 3.2, "A"), [Word(0.1, 0.6, "ただいま", 0.9), Word(0.6, 1.0, "から", 0.9)]),
-             ClipWords(Clip(5.8, 8.0, "A"), [Word(5.9, 6.2, "以上", 0.9)])]
+    segs = [
+        SpeakerSegment(0.0, 3.0, "A"),
+        SpeakerSegment(3.5, 4.6, "B"),
+        SpeakerSegment(5.0, 5.3, "A"),
+        SpeakerSegment(6.0, 8.0, "A"),
+    ]
+    words = [
+        ClipWords(Clip(0.0, 3.2, "A"), [Word(0.1, 0.6, "ただいま", 0.9), Word(0.6, 1.0, "から", 0.9)]),
+        ClipWords(Clip(5.8, 8.0, "A"), [Word(5.9, 6.2, "以上", 0.9)]),
+    ]
     # B's 1.1 s turn came back empty; A's 0.3 s blip is too short to retry
     assert uncovered_segments(segs, words) == [SpeakerSegment(3.5, 4.6, "B")]
 
 
 def test_consecutive_turns_are_packed_into_one_window_up_to_the_limit() -> None:
-    clips = [Clip(0.0, 4.0, "A"), Clip(4.0, 5.0, "B"), Clip(5.5, 12.0, "A"), Clip(12.0, 30.0, "B"), Clip(30.5, 33.0, "B")]
+    clips = [
+        Clip(0.0, 4.0, "A"),
+        Clip(4.0, 5.0, "B"),
+        Clip(5.5, 12.0, "A"),
+        Clip(12.0, 30.0, "B"),
+        Clip(30.5, 33.0, "B"),
+    ]
     assert pack_clips(clips, 20.0) == [Clip(0.0, 12.0, None), Clip(12.0, 30.0, "B"), Clip(30.5, 33.0, "B")]
     assert pack_clips(clips, 21.0)[1] == Clip(12.0, 33.0, "B")  # one speaker's clips stay that speaker's
     assert pack_clips(clips, 0.0) == clips

@@ -22,7 +22,9 @@ def jst(*args: int) -> dt.datetime:
 
 
 def minutes_dict(text: str) -> dict[str, Any]:
-    return Minutes(MeetingInfo(), [Speaker("SPEAKER_00", "話者1")], [Turn("SPEAKER_00", 0.0, 1.0, text, text)]).to_dict()
+    return Minutes(
+        MeetingInfo(), [Speaker("SPEAKER_00", "話者1")], [Turn("SPEAKER_00", 0.0, 1.0, text, text)]
+    ).to_dict()
 
 
 def seed_meeting(
@@ -65,8 +67,17 @@ def seed_meeting(
         return meeting.id
 
 
-def answer(client: Any, headers: dict[str, str], meeting_id: int, satisfaction: str, continued_use: str,
-           estimated: float, review: float = 0.0, editing: tuple[float, ...] = (), comment: str = "") -> None:
+def answer(
+    client: Any,
+    headers: dict[str, str],
+    meeting_id: int,
+    satisfaction: str,
+    continued_use: str,
+    estimated: float,
+    review: float = 0.0,
+    editing: tuple[float, ...] = (),
+    comment: str = "",
+) -> None:
     """Log editing-time increments, then save the survey, through the API (asserting success)."""
     for seconds in editing:
         r = client.post(f"/api/meetings/{meeting_id}/editing-time", headers=headers, json={"active_seconds": seconds})
@@ -74,7 +85,12 @@ def answer(client: Any, headers: dict[str, str], meeting_id: int, satisfaction: 
     r = client.put(
         f"/api/meetings/{meeting_id}/survey",
         headers=headers,
-        json={"satisfaction": satisfaction, "continued_use": continued_use, "estimated_minutes": estimated,
-              "review_minutes": review, "comment": comment},
+        json={
+            "satisfaction": satisfaction,
+            "continued_use": continued_use,
+            "estimated_minutes": estimated,
+            "review_minutes": review,
+            "comment": comment,
+        },
     )
     assert r.status_code == 200, r.text

@@ -118,8 +118,14 @@ def stored_files(settings: Settings) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
-def asgi_call(app: FastAPI, method: str, path: str, headers: list[tuple[bytes, bytes]],
-              messages: list[dict[str, Any]], client: tuple[str, int] = ("127.0.0.1", 50000)) -> tuple[list[dict[str, Any]], int]:
+def asgi_call(
+    app: FastAPI,
+    method: str,
+    path: str,
+    headers: list[tuple[bytes, bytes]],
+    messages: list[dict[str, Any]],
+    client: tuple[str, int] = ("127.0.0.1", 50000),
+) -> tuple[list[dict[str, Any]], int]:
     """Drive the ASGI app with exactly ``messages`` (then ``http.disconnect``), as a client that
     stops sending would; returns what the app sent and how many messages it pulled. Runs in its
     own thread: the browser tests leave an event loop running in the main thread."""
@@ -136,9 +142,18 @@ def asgi_call(app: FastAPI, method: str, path: str, headers: list[tuple[bytes, b
         sent.append(message)
 
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
-        "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"", "headers": headers,
-        "client": client, "server": ("testserver", 80),
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": headers,
+        "client": client,
+        "server": ("testserver", 80),
     }
     failure: list[BaseException] = []
 

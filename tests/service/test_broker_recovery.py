@@ -94,10 +94,29 @@ def _start_worker(processes: list[subprocess.Popen], log: Path, env: dict[str, s
     """A solo-pool worker as docs/scale-out.md runs it, on the fake pipeline (``fake_worker``);
     returns once it consumes."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "fake_worker", "worker", "--pool", "solo",
-         "-l", "INFO", "-n", f"{name}@%h", "-Q", env["GIJIROKU_CELERY_QUEUE"],
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "fake_worker",
+            "worker",
+            "--pool",
+            "solo",
+            "-l",
+            "INFO",
+            "-n",
+            f"{name}@%h",
+            "-Q",
+            env["GIJIROKU_CELERY_QUEUE"],
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
     )
     processes.append(proc)
     deadline = time.monotonic() + 60
@@ -109,8 +128,12 @@ def _start_worker(processes: list[subprocess.Popen], log: Path, env: dict[str, s
 
 def _celery_settings(tmp_path: Path, database_url: str | None, broker_url: str, **overrides: Any) -> Settings:
     return make_settings(
-        tmp_path / "shared", database_url=database_url, queue="celery", broker_url=broker_url,
-        celery_queue=f"gijiroku_test_{uuid.uuid4().hex[:8]}", **{**RECOVERY, **overrides},
+        tmp_path / "shared",
+        database_url=database_url,
+        queue="celery",
+        broker_url=broker_url,
+        celery_queue=f"gijiroku_test_{uuid.uuid4().hex[:8]}",
+        **{**RECOVERY, **overrides},
     )
 
 
@@ -181,10 +204,12 @@ def test_recovery_sweep_sends_exactly_the_jobs_whose_message_may_be_lost(tmp_pat
     fresh_queued, old_queued, dead, alive = ids
     now = utcnow()
     long_ago = now - dt.timedelta(hours=1)
-    ctx = client.app.state.ctx  # type: ignore[attr-defined]
+    ctx = client.app.state.ctx
     with ctx.sessions() as db:
         db.execute(update(Job).where(Job.id == old_queued).values(created_at=long_ago))
-        db.execute(update(Job).where(Job.id == dead).values(status=JobStatus.running, attempts=1, heartbeat_at=long_ago))
+        db.execute(
+            update(Job).where(Job.id == dead).values(status=JobStatus.running, attempts=1, heartbeat_at=long_ago)
+        )
         db.execute(update(Job).where(Job.id == alive).values(status=JobStatus.running, attempts=1, heartbeat_at=now))
         db.commit()
     monkeypatch.setattr(ctx, "queue", RecordingQueue())  # undone before the app shuts down
@@ -207,7 +232,10 @@ def test_queued_jobs_finish_after_broker_flush(tmp_path, pg_url, redis_db, api, 
     flushed = time.monotonic()
     _start_worker(processes, tmp_path / "worker.log", _worker_env(settings), "worker1")
     ready = time.monotonic()
-    jobs = [wait_job(client, h, i, timeout=_time_left(settings, flushed, settings.queued_resend_minutes, ready)) for i in ids]
+    jobs = [
+        wait_job(client, h, i, timeout=_time_left(settings, flushed, settings.queued_resend_minutes, ready))
+        for i in ids
+    ]
     assert [j["status"] for j in jobs] == ["done"] * len(ids), jobs
     assert [j["attempts"] for j in jobs] == [1] * len(ids)  # re-sent messages were duplicates at most
 
@@ -226,7 +254,9 @@ def test_upload_with_broker_stopped_is_sent_when_it_returns(tmp_path, pg_url, ap
     job_id = r.json()["job"]["id"]
     redis = subprocess.Popen(
         ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     processes.append(redis)
     back = time.monotonic()

@@ -27,7 +27,10 @@ def test_admin_create_reads_password_from_stdin(env, monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO("a-long-password\n"))
     assert main(["admin", "create", "--username", "chief", "--password-stdin"]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("a-long-password\n"))
-    assert main(["admin", "create", "--username", "kana", "--password-stdin", "--role", "staff", "--department", "総務課"]) == 0
+    assert (
+        main(["admin", "create", "--username", "kana", "--password-stdin", "--role", "staff", "--department", "総務課"])
+        == 0
+    )
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     assert main(["admin", "create", "--username", "weak", "--password-stdin"]) == 2
     assert "10文字以上" in capsys.readouterr().err

@@ -33,13 +33,18 @@ def _multipart(filename: bytes, content: bytes, title: str = "会議", boundary:
     """A body exactly as a client sends it (httpx would escape some characters in the name)."""
     return (
         f'--{boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\n{title}\r\n'.encode()
-        + f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="'.encode() + filename
-        + b'"\r\nContent-Type: audio/wav\r\n\r\n' + content + f"\r\n--{boundary}--\r\n".encode()
+        + f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="'.encode()
+        + filename
+        + b'"\r\nContent-Type: audio/wav\r\n\r\n'
+        + content
+        + f"\r\n--{boundary}--\r\n".encode()
     )
 
 
 def _post_raw(client: TestClient, headers: dict[str, str], body: bytes) -> Any:
-    return client.post("/api/meetings", headers={**headers, "Content-Type": "multipart/form-data; boundary=XyZ"}, content=body)
+    return client.post(
+        "/api/meetings", headers={**headers, "Content-Type": "multipart/form-data; boundary=XyZ"}, content=body
+    )
 
 
 # --- row 7: HTML routes with ids that cannot exist ------------------------------------------------
@@ -59,8 +64,9 @@ def test_row7_html_routes_huge_id_404(client: TestClient) -> None:
         for bad in (HUGE, str(MAX_ID + 1), "0", "-1", "abc"):
             path = re.sub(r"\{[^}]+\}", bad, route.path)
             for method in route.methods - {"HEAD"}:
-                r = client.request(method, path, data={"csrf_token": csrf} if method == "POST" else None,
-                                   follow_redirects=False)
+                r = client.request(
+                    method, path, data={"csrf_token": csrf} if method == "POST" else None, follow_redirects=False
+                )
                 assert r.status_code == 404, (method, path, r.status_code, r.text[:200])
                 assert "見つかりません" in r.text
     assert client.get(f"/meetings/{MAX_ID}").status_code == 404  # the largest possible id is just missing
@@ -262,7 +268,10 @@ def test_row12_security_headers(client: TestClient, auth) -> None:
         assert not any("unsafe" in v or "http" in v or "*" in v for v in policy.values()), (name, policy)
     assert responses["export"].headers["content-disposition"].startswith("attachment")
     docs = client.get("/docs")  # Swagger UI comes from a CDN with an inline start script: framing rules only
-    assert docs.headers["x-frame-options"] == "DENY" and "frame-ancestors 'none'" in docs.headers["content-security-policy"]
+    assert (
+        docs.headers["x-frame-options"] == "DENY"
+        and "frame-ancestors 'none'" in docs.headers["content-security-policy"]
+    )
 
 
 # --- row 14: client aborts mid-upload ------------------------------------------------------------
@@ -278,7 +287,9 @@ def test_row14_client_abort_logged_at_info(client: TestClient, app, auth, settin
         {"type": "http.disconnect"},
     ]
     with caplog.at_level(logging.INFO):
-        asgi_call(app, "POST", "/api/meetings", [(k.lower().encode(), v.encode()) for k, v in headers.items()], messages)
+        asgi_call(
+            app, "POST", "/api/meetings", [(k.lower().encode(), v.encode()) for k, v in headers.items()], messages
+        )
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert errors == [], [r.getMessage() for r in errors]
     info = [r for r in caplog.records if r.levelno == logging.INFO and "abort" in r.getMessage()]
@@ -301,8 +312,10 @@ def test_row16_long_filename_message(client: TestClient, auth, settings) -> None
     assert ok.status_code == 201, ok.text
 
 
-@pytest.mark.parametrize("char", ["\u202e", "\u202a", "\u2066", "\u2069", "\u200e", "\u200f", "\u061c", "\ufeff",
-                                  "\u00ad", "\u2028", "\u0085"])
+@pytest.mark.parametrize(
+    "char",
+    ["\u202e", "\u202a", "\u2066", "\u2069", "\u200e", "\u200f", "\u061c", "\ufeff", "\u00ad", "\u2028", "\u0085"],
+)
 def test_row16_bidi_controls_refused(client: TestClient, auth, settings, char: str) -> None:
     """Bidi overrides and other invisible format/control characters are refused, naming the code
     point, so ``会議<RLO>vaw.exe`` can never be shown as ``会議exe.wav``; nothing is stored."""

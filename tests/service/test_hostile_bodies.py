@@ -28,13 +28,51 @@ from service.app import create_app
 HUGE = "会" * 100_000  # 300 kB as UTF-8, 600 kB escaped: over the small body limit
 LONG = "x" * 60_000  # under it, over every field's max_length
 HOSTILE_VALUES: list[Any] = [
-    None, True, -1, 0, 2**31, 2**63, -(2**63) - 1, 10**30, 1e308, -1e308, 0.5, "NaN", "-Infinity", "", "x", LONG, HUGE,
-    "\ud800", "\udfff", "a\x00b", "\x0b\x1f", "\ufffe", "9999-99-99T99:99", "../../etc/passwd",
-    [], ["x"], [None], {}, {"a": "b"}, [[[[[[]]]]]],
+    None,
+    True,
+    -1,
+    0,
+    2**31,
+    2**63,
+    -(2**63) - 1,
+    10**30,
+    1e308,
+    -1e308,
+    0.5,
+    "NaN",
+    "-Infinity",
+    "",
+    "x",
+    LONG,
+    HUGE,
+    "\ud800",
+    "\udfff",
+    "a\x00b",
+    "\x0b\x1f",
+    "\ufffe",
+    "9999-99-99T99:99",
+    "../../etc/passwd",
+    [],
+    ["x"],
+    [None],
+    {},
+    {"a": "b"},
+    [[[[[[]]]]]],
 ]
 MALFORMED: list[bytes] = [
-    b"", b"{", b"[", b"{\"a\": }", b"{}}", b"nul", b"\xff\xfe\x00", b"\xed\xa0\x80", b"{\"a\": \"\\ud800\"}",
-    b"[" * 5000, b"{\"a\": NaN}", b"{\"a\": 1e400}", b"9" * 5000,
+    b"",
+    b"{",
+    b"[",
+    b'{"a": }',
+    b"{}}",
+    b"nul",
+    b"\xff\xfe\x00",
+    b"\xed\xa0\x80",
+    b'{"a": "\\ud800"}',
+    b"[" * 5000,
+    b'{"a": NaN}',
+    b'{"a": 1e400}',
+    b"9" * 5000,
 ]
 TOP_LEVEL: list[Any] = [[], "x", 1, None, True, ["x", 1]]
 PATH_IDS = {"meeting_id": 1, "job_id": 1, "department_id": 1, "entry_id": 1, "closure_id": 1, "user_id": 2}
@@ -133,7 +171,10 @@ def _attack_transcript(attack: Attack, minutes: dict[str, Any], headers: dict[st
             {**minutes, "turns": value},
             {**minutes, "turns": [value]},
             {**minutes, "duration": value, "language": value, "warnings": value},
-            *({**minutes, "turns": [{**turn, key: value}]} for key in ("speaker", "start", "end", "text", "clean_text", "words")),
+            *(
+                {**minutes, "turns": [{**turn, key: value}]}
+                for key in ("speaker", "start", "end", "text", "clean_text", "words")
+            ),
             *({**minutes, "turns": [{**turn, "words": [{**word, key: value}]}]} for key in word),
         ]
         for variant in variants:
@@ -149,12 +190,20 @@ def _attack_upload(attack: Attack, headers: dict[str, str]) -> None:
             response = upload(attack.client, headers, **{field: value})
             # multi-line fields split at \x0b, so judge what the meeting stored, not what was sent
             stored = response.json() if response.status_code < 300 else None
-            attack.check(f"upload {field}={value[:20]!r}", response.status_code, response.text, first_unstorable(stored) is not None)
+            attack.check(
+                f"upload {field}={value[:20]!r}",
+                response.status_code,
+                response.text,
+                first_unstorable(stored) is not None,
+            )
 
 
 def _attack_forms(attack: Attack, client: TestClient) -> None:
     """HTML form POSTs from a logged-in browser session (cookie + csrf_token field)."""
-    assert client.post("/login", data={"username": "staff_a", "password": PASSWORD}, follow_redirects=False).status_code == 303
+    assert (
+        client.post("/login", data={"username": "staff_a", "password": PASSWORD}, follow_redirects=False).status_code
+        == 303
+    )
     csrf = client.cookies.get("gijiroku_csrf") or ""
     for path, fields in FORMS:
         for field in fields:
@@ -178,7 +227,15 @@ def _read_everything(attack: Attack, spec: dict[str, Any], headers: dict[str, st
         attack.send("GET", f"/api/meetings/1/export/txt?revision={revision}", headers, b"")
     for fmt in ("docx", "txt", "srt", "vtt", "json"):
         attack.send("GET", f"/api/meetings/1/export/{fmt}", headers, b"")
-    for page in ("/meetings", "/meetings/1", "/meetings/1/edit", "/meetings/1/survey", "/vocabulary", "/admin", "/reports"):
+    for page in (
+        "/meetings",
+        "/meetings/1",
+        "/meetings/1/edit",
+        "/meetings/1/survey",
+        "/vocabulary",
+        "/admin",
+        "/reports",
+    ):
         attack.send("GET", page, {}, b"")  # the browser session from _attack_forms
 
 

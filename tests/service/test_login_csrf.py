@@ -18,8 +18,12 @@ def _form_login(client: TestClient, headers: dict[str, str]):
 
 
 def test_row11_login_form_from_another_origin_is_refused(client):
-    for headers in ({"Origin": EVIL}, {"Referer": f"{EVIL}/phish.html"}, {"Origin": "null"},
-                    {"Origin": EVIL, "Referer": "http://testserver/login"}):
+    for headers in (
+        {"Origin": EVIL},
+        {"Referer": f"{EVIL}/phish.html"},
+        {"Origin": "null"},
+        {"Origin": EVIL, "Referer": "http://testserver/login"},
+    ):
         r = _form_login(client, headers)
         assert r.status_code == 403, headers
         assert "別のサイト" in r.text and "another site" in r.text

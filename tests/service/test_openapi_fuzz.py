@@ -41,7 +41,9 @@ def test_no_server_errors(api_schema: schemathesis.BaseSchema) -> None:
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
+        @settings(
+            max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None
+        )
         def check(case: schemathesis.Case) -> None:
             if case.path == "/api/jobs/{job_id}/events":
                 case.path_parameters = {"job_id": 1}  # a finished job: the stream ends at once

@@ -33,6 +33,8 @@ def test_upload_transcribes_with_the_embedded_model(tmp_path: Path) -> None:
     assert t["revision"] == 1 and minutes["meeting"]["title"] == "短い会議"
     text = "".join(turn["text"] for turn in minutes["turns"])
     assert any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text), text
-    reference = "".join(line.split("\t")[-1] for line in CLIP.with_suffix(".txt").read_text(encoding="utf-8").splitlines())
+    reference = "".join(
+        line.split("\t")[-1] for line in CLIP.with_suffix(".txt").read_text(encoding="utf-8").splitlines()
+    )
     expected = {ch for ch in reference if ch not in "、。"}
     assert len(expected & set(text)) >= len(expected) // 2, (reference, text)  # recognisably the same words

@@ -64,8 +64,11 @@ def test_survey_form_flow(client, auth, meeting):
     assert "マイナス" in page
 
     admin_csrf = login(client, "admin")
-    r = client.post("/reports/closures", data={"month": "2025-03", "department_id": "1", "csrf_token": admin_csrf},
-                    follow_redirects=False)
+    r = client.post(
+        "/reports/closures",
+        data={"month": "2025-03", "department_id": "1", "csrf_token": admin_csrf},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and "closure=closed" in r.headers["location"]
     assert "令和7年3月" in client.get("/reports?fiscal_year=2024").text
 

@@ -28,7 +28,9 @@ def test_sweep_deletes_only_expired_audio(client, auth, app, settings):
         assert sweep(db, settings) == 1
         assert sweep(db, settings) == 0  # idempotent
         audit = db.scalars(select(AuditLog).where(AuditLog.action == "audio_deleted")).all()
-    assert [(a.target_id, a.username, a.detail["reason"]) for a in audit] == [(old["meeting"]["id"], "system", "retention")]
+    assert [(a.target_id, a.username, a.detail["reason"]) for a in audit] == [
+        (old["meeting"]["id"], "system", "retention")
+    ]
     assert len(stored_files(settings)) == 1
     assert client.get(f"/api/meetings/{old['meeting']['id']}/audio", headers=h).status_code == 404
     assert client.get(f"/api/meetings/{old['meeting']['id']}/transcript", headers=h).status_code == 200

@@ -66,9 +66,26 @@ def test_celery_worker_runs_jobs_from_the_api(tmp_path, pg_url):
     with TestClient(app) as client:  # the API node migrates PostgreSQL on start-up
         seed_users(app)
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "fake_worker", "worker",
-             "--pool", "solo", "--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "fake_worker",
+                "worker",
+                "--pool",
+                "solo",
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         try:
             h = bearer(client, "clerk_a")

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -112,10 +112,12 @@ def _run(cmd: str, env: dict[str, str], log: Path | None = None) -> subprocess.P
         proc = subprocess.run(["bash", "-c", cmd], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
         assert proc.returncode == 0, (cmd, proc.stdout, proc.stderr)
         return None
-    return subprocess.Popen(["bash", "-c", cmd], cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+    return subprocess.Popen(
+        ["bash", "-c", cmd], cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
+    )
 
 
-def _wait_for(what: str, check, timeout: float = 60) -> None:  # type: ignore[no-untyped-def]
+def _wait_for(what: str, check: Callable[[], bool], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while not check():
         assert time.monotonic() < deadline, what
@@ -131,8 +133,13 @@ def test_scale_out_page_followed_literally(site: Site, tmp_path: Path):
     node.update(site.environment(b["environment"]))
     assert node["GIJIROKU_QUEUE"] == "celery"
     port = _free_port()
-    api_env = {**node, "GIJIROKU_PORT": str(port), "GIJIROKU_MODEL_CACHE_DIR": str(tmp_path / "no-model"),
-               "GIJIROKU_ADMIN_USERNAME": ADMIN[0], "GIJIROKU_ADMIN_PASSWORD": ADMIN[1]}
+    api_env = {
+        **node,
+        "GIJIROKU_PORT": str(port),
+        "GIJIROKU_MODEL_CACHE_DIR": str(tmp_path / "no-model"),
+        "GIJIROKU_ADMIN_USERNAME": ADMIN[0],
+        "GIJIROKU_ADMIN_PASSWORD": ADMIN[1],
+    }
     worker_env = {**node, "PYTHONPATH": os.pathsep.join([str(HERE), str(ROOT)])}
     running: list[tuple[subprocess.Popen, Path]] = []
     try:
@@ -156,22 +163,34 @@ def test_scale_out_page_followed_literally(site: Site, tmp_path: Path):
 
         _wait_for("API node healthy", up)
         for n in (1, 2):
-            _wait_for(f"worker{n} ready", lambda: any(f"worker{n}@" in lg.read_text() and " ready." in lg.read_text() for lg in worker_logs))
+            _wait_for(
+                f"worker{n} ready",
+                lambda n=n: any(f"worker{n}@" in lg.read_text() and " ready." in lg.read_text() for lg in worker_logs),
+            )
         health = httpx.get(f"{base}/healthz").json()
         assert health["status"] == "ok" and health["database"]["detail"] == "postgresql", health
         assert health["model"]["detail"].startswith("not used on this node"), health
 
-        token = httpx.post(f"{base}/api/auth/token", json={"username": ADMIN[0], "password": ADMIN[1]}).json()["access_token"]
+        token = httpx.post(f"{base}/api/auth/token", json={"username": ADMIN[0], "password": ADMIN[1]}).json()[
+            "access_token"
+        ]
         h = {"Authorization": f"Bearer {token}"}
         dept = httpx.post(f"{base}/api/departments", headers=h, json={"name": "総務課"}).json()
         ids = []
         for title in ("第1回", "第2回"):
-            r = httpx.post(f"{base}/api/meetings", headers=h, data={"title": title, "department_id": str(dept["id"])},
-                           files={"file": ("a.wav", make_wav(1.0), "audio/wav")})
+            r = httpx.post(
+                f"{base}/api/meetings",
+                headers=h,
+                data={"title": title, "department_id": str(dept["id"])},
+                files={"file": ("a.wav", make_wav(1.0), "audio/wav")},
+            )
             assert r.status_code == 201, r.text
             ids.append(r.json()["job"]["id"])
         for job_id in ids:
-            _wait_for(f"job {job_id} done", lambda: httpx.get(f"{base}/api/jobs/{job_id}", headers=h).json()["status"] == "done")
+            _wait_for(
+                f"job {job_id} done",
+                lambda job_id=job_id: httpx.get(f"{base}/api/jobs/{job_id}", headers=h).json()["status"] == "done",
+            )
             assert any(f"job {job_id} done" in log.read_text() for log in worker_logs)  # -l INFO names the job
     finally:
         for proc, _ in running:

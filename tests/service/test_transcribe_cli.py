@@ -17,15 +17,42 @@ FIXTURES = Path(__file__).parents[1] / "fixtures"
 @pytest.mark.ci
 def test_transcribe_writes_every_requested_format(tmp_path: Path, capsys) -> None:
     out = tmp_path / "out" / "minutes.docx"
-    code = main(["transcribe", str(FIXTURES / "ja_short.wav"), "-o", str(out), "--format", "docx,json,srt,vtt,txt",
-                 "--title", "テスト会議", "--speakers", "1", "--date", "2024-11-22", "--time", "10:00",
-                 "--place", "第1委員会室", "--attendees", "山田、佐藤", "--agenda", "補正予算について"])
+    code = main(
+        [
+            "transcribe",
+            str(FIXTURES / "ja_short.wav"),
+            "-o",
+            str(out),
+            "--format",
+            "docx,json,srt,vtt,txt",
+            "--title",
+            "テスト会議",
+            "--speakers",
+            "1",
+            "--date",
+            "2024-11-22",
+            "--time",
+            "10:00",
+            "--place",
+            "第1委員会室",
+            "--attendees",
+            "山田、佐藤",
+            "--agenda",
+            "補正予算について",
+        ]
+    )
     assert code == 0
     names = sorted(p.name for p in out.parent.iterdir())
     assert names == ["minutes.docx", "minutes.json", "minutes.srt", "minutes.txt", "minutes.vtt"]
     data = json.loads((out.parent / "minutes.json").read_text(encoding="utf-8"))
-    assert data["meeting"] == {"title": "テスト会議", "date": "2024-11-22", "start_time": "10:00",
-                               "place": "第1委員会室", "attendees": ["山田", "佐藤"], "agenda": ["補正予算について"]}
+    assert data["meeting"] == {
+        "title": "テスト会議",
+        "date": "2024-11-22",
+        "start_time": "10:00",
+        "place": "第1委員会室",
+        "attendees": ["山田", "佐藤"],
+        "agenda": ["補正予算について"],
+    }
     assert data["turns"] and {"speaker", "start", "end", "text", "clean_text", "words"} <= set(data["turns"][0])
     document = docx.Document(str(out))
     paragraphs = [p.text for p in document.paragraphs]

@@ -28,8 +28,9 @@ def _minutes(*args, **kwargs) -> Minutes:
 
 def _transcribe(tmp_path: Path, *extra: str) -> tuple[int, Path]:
     out = tmp_path / "out" / "minutes.docx"
-    code = main(["transcribe", str(FIXTURES / "ja_short.wav"), "-o", str(out), "--format", "docx,srt,json",
-                 "--quiet", *extra])
+    code = main(
+        ["transcribe", str(FIXTURES / "ja_short.wav"), "-o", str(out), "--format", "docx,srt,json", "--quiet", *extra]
+    )
     return code, out.parent
 
 
@@ -40,7 +41,8 @@ def _error_id(err: str) -> str:
 
 
 def test_a_pipeline_crash_prints_both_languages_with_an_error_id_and_writes_nothing(
-        tmp_path: Path, capsys, monkeypatch) -> None:
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
     monkeypatch.setattr(Pipeline, "run", _crash)
     code, out_dir = _transcribe(tmp_path)
     err = capsys.readouterr().err

@@ -8,7 +8,9 @@ from svc_helpers import PASSWORD, upload
 
 
 def _login(client: TestClient, username: str, next_: str = "/meetings") -> object:
-    return client.post("/login", data={"username": username, "password": PASSWORD, "next": next_}, follow_redirects=False)
+    return client.post(
+        "/login", data={"username": username, "password": PASSWORD, "next": next_}, follow_redirects=False
+    )
 
 
 def test_pages_redirect_to_login_and_back(client: TestClient) -> None:

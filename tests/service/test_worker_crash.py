@@ -36,7 +36,10 @@ def _serve(data_dir: Path, port: int, delay: str) -> subprocess.Popen:
     env.pop("DATABASE_URL", None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "fake_server:app", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -54,11 +57,14 @@ def test_killed_server_resumes_job_after_restart(tmp_path):
     base = f"http://127.0.0.1:{port}"
     proc = _serve(tmp_path / "data", port, delay="60")
     try:
-        token = httpx.post(f"{base}/api/auth/token", json={"username": "admin", "password": "admin-password-1"}).json()["access_token"]
+        token = httpx.post(f"{base}/api/auth/token", json={"username": "admin", "password": "admin-password-1"}).json()[
+            "access_token"
+        ]
         h = {"Authorization": f"Bearer {token}"}
         dept = httpx.post(f"{base}/api/departments", headers=h, json={"name": "総務課"}).json()
         r = httpx.post(
-            f"{base}/api/meetings", headers=h,
+            f"{base}/api/meetings",
+            headers=h,
             data={"title": "定例会", "department_id": str(dept["id"])},
             files={"file": ("a.wav", make_wav(1.0), "audio/wav")},
         )

@@ -9,7 +9,9 @@ def _clusters(sizes: list[int], spread: float = 0.15, seed: int = 0) -> tuple[np
     """Unit vectors scattered around random non-negative centres (like GE2E d-vectors)."""
     rng = np.random.default_rng(seed)
     centres = np.abs(rng.normal(size=(len(sizes), 64)))
-    points = np.concatenate([c + spread * np.abs(rng.normal(size=(n, 64))) for c, n in zip(centres, sizes)])
+    points = np.concatenate(
+        [c + spread * np.abs(rng.normal(size=(n, 64))) for c, n in zip(centres, sizes, strict=True)]
+    )
     labels = np.repeat(np.arange(len(sizes)), sizes)
     return points / np.linalg.norm(points, axis=1, keepdims=True), labels
 

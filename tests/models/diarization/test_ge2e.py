@@ -50,7 +50,9 @@ def test_mel_spectrogram_of_a_tone_is_power_in_its_band():
     expected = (N_FFT / 4) ** 2 * fb[band, 25] + (N_FFT / 8) ** 2 * (fb[band, 24] + fb[band, 26])
     np.testing.assert_allclose(middle[band], expected, rtol=1e-3)
     # a power spectrogram scales with amplitude squared (no log): volume matters to the encoder
-    np.testing.assert_allclose(mel_spectrogram((0.5 * np.sin(2 * np.pi * freq * t)).astype(np.float32))[50], middle / 4, rtol=1e-4)
+    np.testing.assert_allclose(
+        mel_spectrogram((0.5 * np.sin(2 * np.pi * freq * t)).astype(np.float32))[50], middle / 4, rtol=1e-4
+    )
 
 
 def test_volume_gain_only_raises_to_minus_30_dbfs():

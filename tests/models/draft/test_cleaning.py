@@ -16,7 +16,10 @@ from models.draft import Vocabulary, VocabularyEntry, clean_text, verbatim_text
         ("えーとですね、担当課から説明します。", "担当課から説明します。"),
         ("うーん、その点は検討が必要です。", "その点は検討が必要です。"),
         ("そのー、補助金の件ですが、", "補助金の件ですが、"),
-        ("ほかにございませんか。えー、ないようですので、質疑を終結します。", "ほかにございませんか。ないようですので、質疑を終結します。"),
+        (
+            "ほかにございませんか。えー、ないようですので、質疑を終結します。",
+            "ほかにございませんか。ないようですので、質疑を終結します。",
+        ),
         # a filler left between 、 and 。 must not leave 「、。」
         ("以上でございますが、えー。", "以上でございますが。"),
         # Whisper's spaces: pauses mark fillers, then disappear

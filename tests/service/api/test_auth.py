@@ -74,7 +74,9 @@ def test_disabled_user_loses_access(client, auth):
     h = auth("clerk_a")
     users = client.get("/api/users", headers=auth("admin")).json()
     clerk = next(u for u in users if u["username"] == "clerk_a")
-    assert client.patch(f"/api/users/{clerk['id']}", headers=auth("admin"), json={"is_active": False}).status_code == 200
+    assert (
+        client.patch(f"/api/users/{clerk['id']}", headers=auth("admin"), json={"is_active": False}).status_code == 200
+    )
     assert client.get("/api/auth/me", headers=h).status_code == 401
 
 
@@ -88,7 +90,9 @@ def test_role_checks(client, auth):
         json={"username": "new_clerk", "password": "long enough pw", "role": "clerk", "department_id": 1},
     )
     assert r.status_code == 201
-    r = client.post("/api/users", headers=auth("admin"), json={"username": "c2", "password": "long enough pw", "role": "clerk"})
+    r = client.post(
+        "/api/users", headers=auth("admin"), json={"username": "c2", "password": "long enough pw", "role": "clerk"}
+    )
     assert r.status_code == 422 and "部署" in r.json()["detail"]
     r = client.post("/api/users", headers=auth("admin"), json={"username": "c3", "password": "short", "role": "admin"})
     assert r.status_code == 422 and "10文字以上" in r.json()["detail"]

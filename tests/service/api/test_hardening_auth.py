@@ -105,8 +105,9 @@ def test_row3_password_change_revokes_other_sessions_and_tokens(app, client):
     other, _ = _session(app)
     token = bearer(client, "staff_a")
     new = "a brand new passphrase"
-    r = current.post("/api/auth/password", headers={"X-CSRF-Token": csrf},
-                     json={"current_password": PASSWORD, "new_password": new})
+    r = current.post(
+        "/api/auth/password", headers={"X-CSRF-Token": csrf}, json={"current_password": PASSWORD, "new_password": new}
+    )
     assert r.status_code == 204, r.text
     assert current.get("/api/auth/me").status_code == 200  # the session that changed it stays
     assert other.get("/api/auth/me").status_code == 401
@@ -150,8 +151,11 @@ def processed(app, client) -> int:
 @pytest.fixture
 def evaluator_a(client, auth) -> dict[str, str]:
     """An evaluator inside 総務課, so the meeting is visible to them."""
-    r = client.post("/api/users", headers=auth("admin"),
-                    json={"username": "eval_a", "password": PASSWORD, "role": "evaluator", "department_id": 1})
+    r = client.post(
+        "/api/users",
+        headers=auth("admin"),
+        json={"username": "eval_a", "password": PASSWORD, "role": "evaluator", "department_id": 1},
+    )
     assert r.status_code == 201, r.text
     return bearer(client, "eval_a")
 
@@ -161,20 +165,24 @@ def test_row5_only_editors_answer_the_survey(client, auth, processed, evaluator_
     for headers in (auth("clerk_a"), evaluator_a):
         r = client.put(url, headers=headers, json=SURVEY)
         assert r.status_code == 403, r.text
-        assert r.json()["error"] == "forbidden" and "アンケート" in r.json()["detail"] and "survey" in r.json()["detail"]
+        assert (
+            r.json()["error"] == "forbidden" and "アンケート" in r.json()["detail"] and "survey" in r.json()["detail"]
+        )
     assert client.put(url, headers=auth("staff_a"), json=SURVEY).status_code == 200
     assert client.put(url, headers=auth("admin"), json=SURVEY).status_code == 200
 
 
 def test_row5_survey_page_is_not_offered_to_clerks(app, processed):
     clerk = TestClient(app)
-    assert clerk.post("/login", data={"username": "clerk_a", "password": PASSWORD}, follow_redirects=False).status_code == 303
+    assert (
+        clerk.post("/login", data={"username": "clerk_a", "password": PASSWORD}, follow_redirects=False).status_code
+        == 303
+    )
     assert f"/meetings/{processed}/survey" not in clerk.get(f"/meetings/{processed}").text
     page = clerk.get(f"/meetings/{processed}/survey")
     assert page.status_code == 403 and "アンケート" in page.text and 'name="satisfaction"' not in page.text
     csrf = clerk.cookies.get("gijiroku_csrf")
-    r = clerk.post(f"/meetings/{processed}/survey", follow_redirects=False,
-                   data={**SURVEY, "csrf_token": csrf})
+    r = clerk.post(f"/meetings/{processed}/survey", follow_redirects=False, data={**SURVEY, "csrf_token": csrf})
     assert r.status_code == 403
     with app.state.ctx.sessions() as db:
         assert db.scalar(select(Survey.id)) is None
@@ -184,8 +192,15 @@ def test_row5_report_counts_only_answers_of_editors(app, client, auth, processed
     answer(client, auth("staff_a"), processed, "very_satisfied", "yes", estimated=120)
     with app.state.ctx.sessions() as db:  # answers a clerk stored before the rule existed
         clerk = db.scalar(select(User).where(User.username == "clerk_a"))
-        db.add(Survey(meeting_id=processed, user_id=clerk.id, satisfaction=Satisfaction.very_dissatisfied,
-                      continued_use=ContinuedUse.no, estimated_minutes=10))
+        db.add(
+            Survey(
+                meeting_id=processed,
+                user_id=clerk.id,
+                satisfaction=Satisfaction.very_dissatisfied,
+                continued_use=ContinuedUse.no,
+                estimated_minutes=10,
+            )
+        )
         db.commit()
     report = client.get("/api/reports?fiscal_year=2024", headers=auth("evaluator")).json()
     row = report["yearly"]["rows"][0]
@@ -195,8 +210,20 @@ def test_row5_report_counts_only_answers_of_editors(app, client, auth, processed
 
 # --- row 13: trivial passwords ----------------------------------------------------------------
 
-TRIVIAL = ["1234567890", "aaaaaaaaaa", "password123", "Password2024!", "qwertyuiop", "abcdefghijkl",
-           "0987654321", "abcabcabcabc", "iloveyou1234", "1qaz2wsx3edc", "zxcvbnmasdf", "ababababab"]
+TRIVIAL = [
+    "1234567890",
+    "aaaaaaaaaa",
+    "password123",
+    "Password2024!",
+    "qwertyuiop",
+    "abcdefghijkl",
+    "0987654321",
+    "abcabcabcabc",
+    "iloveyou1234",
+    "1qaz2wsx3edc",
+    "zxcvbnmasdf",
+    "ababababab",
+]
 
 
 @pytest.mark.parametrize("password", TRIVIAL)
@@ -213,8 +240,9 @@ def test_row13_trivial_passwords_are_refused_where_passwords_are_set(client, aut
     assert r.status_code == 422 and "パスワード" in r.json()["detail"]
     r = client.patch("/api/users/2", headers=admin, json={"password": "aaaaaaaaaa"})
     assert r.status_code == 422
-    r = client.post("/api/auth/password", headers=auth("staff_a"),
-                    json={"current_password": PASSWORD, "new_password": "qwertyuiop"})
+    r = client.post(
+        "/api/auth/password", headers=auth("staff_a"), json={"current_password": PASSWORD, "new_password": "qwertyuiop"}
+    )
     assert r.status_code == 422
     for good in ("correct horse battery", "Hanabi-Matsuri-7", "from-the-env-123", "長い日本語のパスフレーズ"):
         check_password_policy(good)  # ordinary passphrases still pass
@@ -231,9 +259,8 @@ def test_row13_trivial_passwords_are_refused_where_passwords_are_set(client, aut
     assert "パスワード" in capsys.readouterr().err
 
     env_admin = make_settings(tmp_path / "env", admin_username="root", admin_password="aaaaaaaaaa")
-    with pytest.raises(Exception, match="weak_password|パスワード"):
-        with TestClient(create_app(env_admin)):
-            pass
+    with pytest.raises(Exception, match=r"weak_password|パスワード"), TestClient(create_app(env_admin)):
+        pass
 
 
 def test_row13_generated_initial_passwords_pass_the_policy():
@@ -250,7 +277,10 @@ def test_row15_logout_audit_rows_carry_the_ip(app, client):
     api, csrf = _session(app)
     assert api.post("/api/auth/logout", headers={"X-CSRF-Token": csrf}).status_code == 204
     page = TestClient(app, client=("192.0.2.44", 50000))
-    assert page.post("/login", data={"username": "staff_a", "password": PASSWORD}, follow_redirects=False).status_code == 303
+    assert (
+        page.post("/login", data={"username": "staff_a", "password": PASSWORD}, follow_redirects=False).status_code
+        == 303
+    )
     r = page.post("/logout", data={"csrf_token": page.cookies.get("gijiroku_csrf")}, follow_redirects=False)
     assert r.status_code == 303
     assert [row.ip for row in _audit(app, "logout")] == ["testclient", "192.0.2.44"]
@@ -271,10 +301,16 @@ print(type(trace.get_tracer_provider()).__name__, len(runtime._owned), app._nati
 
 
 def test_row15_telemetry_auto_configuration_is_off(tmp_path):
-    env = {**os.environ, "FASTAPI_OTEL_AUTO_CONFIGURE": "true", "OTEL_SDK_DISABLED": "false",
-           "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:9", "PYTHONPATH": str(HERE)}
+    env = {
+        **os.environ,
+        "FASTAPI_OTEL_AUTO_CONFIGURE": "true",
+        "OTEL_SDK_DISABLED": "false",
+        "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:9",
+        "PYTHONPATH": str(HERE),
+    }
     root = Path(__file__).resolve().parents[3]
-    done = subprocess.run([sys.executable, "-c", _TELEMETRY_PROBE], env=env, cwd=root, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", _TELEMETRY_PROBE], env=env, cwd=root, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["ProxyTracerProvider", "0", "False", "true"]

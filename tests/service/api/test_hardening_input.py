@@ -81,7 +81,9 @@ def test_row1_unstorable_text_refused_on_every_body(client, auth, meeting_id):
         r = client.request(method, url, headers={**h, "Content-Type": "application/json"}, content=body.encode())
         assert (r.status_code, r.json()["error"]) == (422, "invalid_text"), (url, body, r.text)
     for number in ("NaN", "Infinity", "-Infinity", "1e400"):
-        body = json.dumps({"base_revision": 1, "minutes": _minutes(client, h, meeting_id)}).replace('"start": 0.0', f'"start": {number}')
+        body = json.dumps({"base_revision": 1, "minutes": _minutes(client, h, meeting_id)}).replace(
+            '"start": 0.0', f'"start": {number}'
+        )
         r = _put_raw(client, h, meeting_id, body)
         assert (r.status_code, r.json()["error"]) == (422, "invalid_number"), number
     minutes = _minutes(client, h, meeting_id)
@@ -109,7 +111,9 @@ def test_row1_save_serialises_before_commit(app, client, auth, meeting_id, monke
     assert _revisions(client, h, meeting_id) == [1]
 
 
-def test_row1_stored_surrogate_row_is_readable_and_repairable(app, client, auth, meeting_id, settings, monkeypatch, capsys):
+def test_row1_stored_surrogate_row_is_readable_and_repairable(
+    app, client, auth, meeting_id, settings, monkeypatch, capsys
+):
     """Rows stored by the old code (SQLite keeps the surrogate escaped inside JSON) read and export,
     and `gijiroku db repair` rewrites them."""
     h = auth("staff_a")
@@ -198,7 +202,12 @@ def test_row4_transcript_cap_and_upload_limit_are_separate(tmp_path):
     app = create_app(make_settings(tmp_path / "data", max_transcript_mb=1), pipeline_factory=FakePipeline)
     with TestClient(app) as client:
         seed_users(app)
-        h = {"Authorization": "Bearer " + client.post("/api/auth/token", json={"username": "staff_a", "password": "correct horse battery"}).json()["access_token"]}
+        h = {
+            "Authorization": "Bearer "
+            + client.post("/api/auth/token", json={"username": "staff_a", "password": "correct horse battery"}).json()[
+                "access_token"
+            ]
+        }
         created = upload(client, h, content=make_wav(5.0))  # a 160 kB upload: the small limit is not its limit
         assert created.status_code == 201, created.text
         mid = created.json()["meeting"]["id"]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from svc_helpers import make_settings
 
 from service.app import create_app
-from svc_helpers import make_settings
 
 
 def test_healthz_ok(client):

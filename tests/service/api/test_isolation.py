@@ -27,7 +27,11 @@ def test_cross_department_access_is_404(client, auth, b_meeting):
         ("GET", f"/api/meetings/{mid}/audio", None),
         ("GET", f"/api/meetings/{mid}/transcript", None),
         ("GET", f"/api/meetings/{mid}/transcript/revisions", None),
-        ("PUT", f"/api/meetings/{mid}/transcript", {"base_revision": 1, "minutes": {"meeting": {}, "speakers": [], "turns": []}}),
+        (
+            "PUT",
+            f"/api/meetings/{mid}/transcript",
+            {"base_revision": 1, "minutes": {"meeting": {}, "speakers": [], "turns": []}},
+        ),
         ("GET", f"/api/meetings/{mid}/export/json", None),
         ("GET", f"/api/jobs/{jid}", None),
         ("GET", f"/api/jobs/{jid}/events", None),

@@ -28,8 +28,19 @@ from openpyxl import load_workbook
 
 D = "—"
 COLUMNS = [
-    "所属", "期間", "処理件数", "音声時間（時間）", "処理時間（時間）", "回答数", "満足度（%）", "継続利用意向（%）",
-    "削減時間 合計（時間）", "削減時間 月平均（時間）", "削減時間がマイナスの回答", "修正率（%）", "修正率の対象会議",
+    "所属",
+    "期間",
+    "処理件数",
+    "音声時間（時間）",
+    "処理時間（時間）",
+    "回答数",
+    "満足度（%）",
+    "継続利用意向（%）",
+    "削減時間 合計（時間）",
+    "削減時間 月平均（時間）",
+    "削減時間がマイナスの回答",
+    "修正率（%）",
+    "修正率の対象会議",
 ]
 
 # 令和6年度 (FY2024) by department. 総務課: 2 meetings (4/10, 3/31; 4/1 is FY2025), 1.5 h audio,
@@ -53,11 +64,23 @@ MONTHLY_2024 = [A_APR, A_MAR, B_JUN, ["全体", *A_APR[1:]], ["全体", *B_JUN[1
 
 @pytest.fixture
 def seeded(app, client, auth):
-    a1 = seed_meeting(app, "総務課", jst(2024, 4, 10, 10), duration=3600, processing_seconds=600,
-                      revisions=("本日は晴天なり。", "本日は晴天です。"))
+    a1 = seed_meeting(
+        app,
+        "総務課",
+        jst(2024, 4, 10, 10),
+        duration=3600,
+        processing_seconds=600,
+        revisions=("本日は晴天なり。", "本日は晴天です。"),
+    )
     a2 = seed_meeting(app, "総務課", jst(2025, 3, 31, 23, 30), duration=1800, processing_seconds=300)
-    a3 = seed_meeting(app, "総務課", jst(2025, 4, 1, 0, 30), duration=7200, processing_seconds=1200,
-                      revisions=("開会します。", "開会しました。", "開会します。"))
+    a3 = seed_meeting(
+        app,
+        "総務課",
+        jst(2025, 4, 1, 0, 30),
+        duration=7200,
+        processing_seconds=1200,
+        revisions=("開会します。", "開会しました。", "開会します。"),
+    )
     seed_meeting(app, "議会事務局", jst(2024, 6, 5, 12), duration=5400, processing_seconds=900)
     seed_meeting(app, "議会事務局", None)
     sa, ca = auth("staff_a"), auth("admin")  # only users who may edit answer (issue 10, row 5)
@@ -130,7 +153,10 @@ def test_csv_holds_exactly_the_displayed_figures(client, auth, seeded):
     h = auth("evaluator")
     r = client.get("/api/reports/download?format=csv&table=yearly&fiscal_year=2024", headers=h)
     assert r.status_code == 200 and r.headers["content-type"] == "text/csv; charset=utf-8"
-    assert "filename*=UTF-8''kpi_%E4%BB%A4%E5%92%8C6%E5%B9%B4%E5%BA%A6_%E5%B9%B4%E5%BA%A6%E5%88%A5.csv" in r.headers["content-disposition"]
+    assert (
+        "filename*=UTF-8''kpi_%E4%BB%A4%E5%92%8C6%E5%B9%B4%E5%BA%A6_%E5%B9%B4%E5%BA%A6%E5%88%A5.csv"
+        in r.headers["content-disposition"]
+    )
     assert r.content.startswith(b"\xef\xbb\xbf")  # BOM for Excel
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert rows[0] == COLUMNS
@@ -158,7 +184,12 @@ def test_xlsx_holds_exactly_the_displayed_figures(client, auth, seeded):
     assert monthly[0][0] == "所属別・月別（令和6年度）"
     assert monthly[2:] == [[D if c is None else c for c in row] for row in MONTHLY_2024]
     targets = [list(row) for row in wb["目標値"].iter_rows(values_only=True)]
-    assert targets == [["指標", "目標"], ["満足度（%）", 70.0], ["継続利用意向（%）", 76.0], ["削減時間 月平均（時間）", 82.5]]
+    assert targets == [
+        ["指標", "目標"],
+        ["満足度（%）", 70.0],
+        ["継続利用意向（%）", 76.0],
+        ["削減時間 月平均（時間）", 82.5],
+    ]
 
 
 def test_targets_come_from_settings(tmp_path):
@@ -189,18 +220,24 @@ def test_edits_after_the_draft_change_the_edit_rate(client, auth, app):
 
 def test_department_names_cannot_inject_formulas_or_break_the_xlsx(app, client, auth):
     admin = auth("admin")
-    assert client.post("/api/departments", headers=admin, json={"name": "=HYPERLINK(\"x\")"}).status_code == 201
+    assert client.post("/api/departments", headers=admin, json={"name": '=HYPERLINK("x")'}).status_code == 201
     assert client.post("/api/departments", headers=admin, json={"name": "制御\x01文字"}).status_code == 422  # issue 10
     from service.db.models import Department
 
     with app.state.ctx.sessions() as db:  # a name stored before requests were checked still exports
         db.add(Department(name="制御\x01文字"))
         db.commit()
-    seed_meeting(app, "=HYPERLINK(\"x\")", jst(2024, 5, 1, 9))
+    seed_meeting(app, '=HYPERLINK("x")', jst(2024, 5, 1, 9))
     r = client.get("/api/reports/download?format=csv&fiscal_year=2024", headers=admin)
     names = [row[0] for row in csv.reader(io.StringIO(r.content.decode("utf-8-sig")))]
-    assert names == ["所属", "総務課", "議会事務局", "'=HYPERLINK(\"x\")", "制御\x01文字", "全体"]
+    assert names == ["所属", "総務課", "議会事務局", '\'=HYPERLINK("x")', "制御\x01文字", "全体"]
     r = client.get("/api/reports/download?format=xlsx&fiscal_year=2024", headers=admin)
     ws = load_workbook(io.BytesIO(r.content))["年度別"]
-    assert [ws.cell(row=n, column=1).value for n in range(3, 8)] == ["総務課", "議会事務局", "'=HYPERLINK(\"x\")", "制御文字", "全体"]
+    assert [ws.cell(row=n, column=1).value for n in range(3, 8)] == [
+        "総務課",
+        "議会事務局",
+        '\'=HYPERLINK("x")',
+        "制御文字",
+        "全体",
+    ]
     assert ws.cell(row=5, column=1).data_type == "s"

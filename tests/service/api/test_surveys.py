@@ -18,7 +18,13 @@ def test_survey_round_trip_and_negative_time_saved(client, auth, march):
     assert empty["answered"] is False and empty["survey"] is None
     assert empty["month_label"] == "令和7年3月" and empty["closed"] is False
     assert empty["processing_seconds"] == 300.0 and empty["minutes_saved"] is None
-    assert [c["label"] for c in empty["satisfaction_choices"]] == ["大変満足", "満足", "どちらともいえない", "不満", "大変不満"]
+    assert [c["label"] for c in empty["satisfaction_choices"]] == [
+        "大変満足",
+        "満足",
+        "どちらともいえない",
+        "不満",
+        "大変不満",
+    ]
     assert [c["label"] for c in empty["continued_use_choices"]] == ["はい", "いいえ", "わからない"]
 
     # 30 + 20 + 10 minutes of editing (accumulated), 15 review: 40 − (60 + 15) = −35
@@ -60,7 +66,10 @@ def test_editing_time_limits_per_call(client, auth, march):
     url = f"/api/meetings/{march}/editing-time"
     for seconds in (0, -1, 3600.5):
         assert client.post(url, headers=h, json={"active_seconds": seconds}).status_code == 422
-    assert client.post(url, headers=h, json={"active_seconds": 3600}).json() == {"meeting_id": march, "total_seconds": 3600.0}
+    assert client.post(url, headers=h, json={"active_seconds": 3600}).json() == {
+        "meeting_id": march,
+        "total_seconds": 3600.0,
+    }
     assert client.post(url, headers=h, json={"active_seconds": 0.5}).json()["total_seconds"] == 3600.5
 
 
@@ -68,8 +77,11 @@ def test_not_processed_meeting_is_409(app, client, auth):
     mid = seed_meeting(app, "総務課", None)
     h = auth("staff_a")
     assert client.get(f"/api/meetings/{mid}/survey", headers=h).json()["month_label"] is None
-    r = client.put(f"/api/meetings/{mid}/survey", headers=h,
-                   json={"satisfaction": "satisfied", "continued_use": "yes", "estimated_minutes": 10})
+    r = client.put(
+        f"/api/meetings/{mid}/survey",
+        headers=h,
+        json={"satisfaction": "satisfied", "continued_use": "yes", "estimated_minutes": 10},
+    )
     assert r.status_code == 409 and r.json()["error"] == "not_processed"
     assert "文字起こしが完了していない" in r.json()["detail"]
     r = client.post(f"/api/meetings/{mid}/editing-time", headers=h, json={"active_seconds": 5})
@@ -79,8 +91,11 @@ def test_not_processed_meeting_is_409(app, client, auth):
 def test_other_department_cannot_read_or_answer(client, auth, march):
     h = auth("staff_b")
     assert client.get(f"/api/meetings/{march}/survey", headers=h).status_code == 404
-    r = client.put(f"/api/meetings/{march}/survey", headers=h,
-                   json={"satisfaction": "satisfied", "continued_use": "yes", "estimated_minutes": 10})
+    r = client.put(
+        f"/api/meetings/{march}/survey",
+        headers=h,
+        json={"satisfaction": "satisfied", "continued_use": "yes", "estimated_minutes": 10},
+    )
     assert r.status_code == 404
     assert client.post(f"/api/meetings/{march}/editing-time", headers=h, json={"active_seconds": 5}).status_code == 404
 
@@ -91,7 +106,10 @@ def test_department_month_close_blocks_edits_until_reopened(app, client, auth, m
     b_march = seed_meeting(app, "議会事務局", jst(2025, 3, 10, 9, 0))  # other department: not closed
     answer(client, h, march, "satisfied", "yes", estimated=60)
 
-    assert client.post("/api/reports/closures", headers=h, json={"year": 2025, "month": 3, "department_id": 1}).status_code == 403
+    assert (
+        client.post("/api/reports/closures", headers=h, json={"year": 2025, "month": 3, "department_id": 1}).status_code
+        == 403
+    )
     r = client.post("/api/reports/closures", headers=admin, json={"year": 2025, "month": 3, "department_id": 1})
     assert r.status_code == 201, r.text
     closure = r.json()
@@ -99,8 +117,11 @@ def test_department_month_close_blocks_edits_until_reopened(app, client, auth, m
     dup = client.post("/api/reports/closures", headers=admin, json={"year": 2025, "month": 3, "department_id": 1})
     assert dup.status_code == 409 and "すでに締め済み" in dup.json()["detail"]
 
-    r = client.put(f"/api/meetings/{march}/survey", headers=h,
-                   json={"satisfaction": "very_dissatisfied", "continued_use": "no", "estimated_minutes": 1})
+    r = client.put(
+        f"/api/meetings/{march}/survey",
+        headers=h,
+        json={"satisfaction": "very_dissatisfied", "continued_use": "no", "estimated_minutes": 1},
+    )
     assert r.status_code == 409
     ja = "令和7年3月分は締め済みのため、変更できません。変更が必要な場合は管理者に締めの解除を依頼してください。"
     en = "The month (令和7年3月) is closed; ask an administrator to reopen it."
@@ -124,8 +145,11 @@ def test_whole_month_close_covers_every_department(app, client, auth):
     assert r.status_code == 201 and r.json()["department"] is None
     assert client.post("/api/reports/closures", headers=admin, json={"year": 2024, "month": 6}).status_code == 409
     for user, mid in (("staff_a", a), ("staff_b", b)):
-        r = client.put(f"/api/meetings/{mid}/survey", headers=auth(user),
-                       json={"satisfaction": "satisfied", "continued_use": "yes", "estimated_minutes": 10})
+        r = client.put(
+            f"/api/meetings/{mid}/survey",
+            headers=auth(user),
+            json={"satisfaction": "satisfied", "continued_use": "yes", "estimated_minutes": 10},
+        )
         assert r.status_code == 409 and "令和6年6月分は締め済み" in r.json()["detail"]
     listed = client.get("/api/reports/closures", headers=auth("evaluator")).json()
     assert [(c["year"], c["month"], c["department_id"]) for c in listed] == [(2024, 6, None)]

@@ -76,7 +76,12 @@ def test_exports_are_audited(client, auth, meeting_id, app):
     from service.db.models import AuditLog
 
     h = auth("staff_a")
-    for fmt, fragment in [("txt", "本日の委員会を開会します".encode()), ("json", b'"turns"'), ("srt", b"-->"), ("vtt", b"WEBVTT")]:
+    for fmt, fragment in [
+        ("txt", "本日の委員会を開会します".encode()),
+        ("json", b'"turns"'),
+        ("srt", b"-->"),
+        ("vtt", b"WEBVTT"),
+    ]:
         r = client.get(f"/api/meetings/{meeting_id}/export/{fmt}", headers=h)
         assert r.status_code == 200, (fmt, r.text)
         assert fragment in r.content

@@ -22,7 +22,12 @@ def _multipart(parts: list[tuple[str, str | None, bytes]], boundary: str = "XyZ"
 
 CASES = {
     # name: (kwargs for upload(), expected status, expected error code, Japanese fragment)
-    "not audio": ({"content": b"%PDF-1.4 this is not audio" * 50, "filename": "minutes.wav"}, 422, "not_audio", "音声ファイルとして読み込めません"),
+    "not audio": (
+        {"content": b"%PDF-1.4 this is not audio" * 50, "filename": "minutes.wav"},
+        422,
+        "not_audio",
+        "音声ファイルとして読み込めません",
+    ),
     "empty file": ({"content": b""}, 422, "empty_file", "ファイルが空です"),
     "truncated": ({"content": TRUNCATED}, 422, "truncated", "途中で切れています"),
     "path traversal name": ({"filename": "../../etc/passwd"}, 422, "bad_filename", "ファイル名"),
@@ -77,7 +82,11 @@ def test_over_size_limit_is_refused_while_streaming(client, auth, app, settings)
 def test_declared_content_length_over_limit_is_refused_before_reading(client, auth, app, settings):
     settings.max_upload_mb = 1
     body = _multipart([("title", None, "会議".encode()), ("file", "a.wav", WAV)])
-    headers = {**auth("clerk_a"), "Content-Type": "multipart/form-data; boundary=XyZ", "Content-Length": str(50 * 1024 * 1024)}
+    headers = {
+        **auth("clerk_a"),
+        "Content-Type": "multipart/form-data; boundary=XyZ",
+        "Content-Length": str(50 * 1024 * 1024),
+    }
     r = client.post("/api/meetings", headers=headers, content=body)
     assert r.status_code == 413
     _assert_nothing_left(app, settings)

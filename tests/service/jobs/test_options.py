@@ -1,5 +1,5 @@
-"""Settings and job rows → pipeline options (``service.jobs.options``): the one adapter the worker,
-``gijiroku transcribe`` and the evaluation commands share, so ``models/`` never sees ``Settings``."""
+"""Settings and job rows → pipeline options: what the worker, ``gijiroku transcribe`` and the
+evaluation commands build, so ``models/`` never sees the service's ``Settings``."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from models.draft.vocabulary import Vocabulary, VocabularyEntry
 from models.pipeline import Pipeline, PipelineOptions, RunOptions
 from models.types import NO_HINT, MeetingInfo, Minutes, SpeakerCountHint
 from service.cli import main
-from service.jobs.options import pipeline_options, run_options
+from service.jobs.options import run_options
 
 FIXTURES = Path(__file__).parents[2] / "fixtures"
 
@@ -34,7 +34,7 @@ def test_every_model_setting_reaches_the_pipeline_options(tmp_path: Path) -> Non
         pyannote_dir=tmp_path / "p",
         pyannote_segmentation_step=0.25,
     )
-    options = pipeline_options(settings)
+    options = settings.pipeline_options()
     for field in fields(PipelineOptions):
         if hasattr(settings, field.name):
             assert getattr(options, field.name) == getattr(settings, field.name), field.name

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +25,7 @@ from service.jobs import states
 
 
 @pytest.fixture
-def queued_job(client: TestClient, auth, app: FastAPI) -> int:  # type: ignore[no-untyped-def]
+def queued_job(client: TestClient, auth, app: FastAPI) -> int:
     """A job left queued: the in-process workers are stopped before the upload."""
     app.state.ctx.queue.stop()
     return upload(client, auth("clerk_a")).json()["job"]["id"]
@@ -143,7 +144,7 @@ def test_an_orphan_with_attempts_left_is_requeued(app, queued_job) -> None:
 
 
 @pytest.fixture
-def restart(tmp_path) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+def restart(tmp_path: Path) -> Iterator[Any]:
     """Start the single-machine service on one data dir as often as a test wants."""
     settings = make_settings(tmp_path / "data", job_max_attempts=2)
     apps: list[FastAPI] = []
