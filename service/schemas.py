@@ -110,7 +110,9 @@ class JobOut(_FromRow):
     stage: str
     percent: float
     error_code: str | None
-    error: str | None
+    error: str | None  # both languages in one string: 日本語（English）
+    error_ja: str | None  # None for jobs that failed before these two fields existed
+    error_en: str | None
     attempts: int
     created_at: dt.datetime
     started_at: dt.datetime | None

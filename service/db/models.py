@@ -129,7 +129,9 @@ class Job(Base):
     stage: Mapped[str] = mapped_column(String(32), default="")
     percent: Mapped[float] = mapped_column(default=0.0)
     error_code: Mapped[str | None] = mapped_column(String(64))
-    error: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)  # both languages: 日本語（English）
+    error_ja: Mapped[str | None] = mapped_column(Text)
+    error_en: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(default=0)  # also the lease: a stale attempt cannot write
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # per-job pipeline overrides
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -34,7 +34,27 @@ log = logging.getLogger(__name__)
 JOB_STAGE_LABELS = {"": "開始待ち", **STAGE_LABELS, "done": "完了"}
 
 # What a job starts from whenever it (re)enters the queue or a worker takes it.
-_FRESH: dict[str, Any] = {"stage": "", "percent": 0.0, "error": None, "error_code": None, "finished_at": None}
+_FRESH: dict[str, Any] = {
+    "stage": "",
+    "percent": 0.0,
+    "error": None,
+    "error_ja": None,
+    "error_en": None,
+    "error_code": None,
+    "finished_at": None,
+}
+
+
+def _failed(err: GijirokuError) -> dict[str, Any]:
+    """The columns of a failed job: the code, each language on its own, and both for API clients."""
+    return {
+        "status": JobStatus.failed,
+        "error_code": err.code,
+        "error": err.message,
+        "error_ja": err.ja,
+        "error_en": err.en,
+        "finished_at": utcnow(),
+    }
 
 
 def interrupted_repeatedly(attempts: int) -> GijirokuError:
@@ -95,11 +115,7 @@ def finish_done(db: Session, job_id: int, attempt: int, minutes: dict[str, Any])
 
 
 def finish_failed(db: Session, job_id: int, attempt: int, err: GijirokuError) -> bool:
-    res = db.execute(
-        _owned(job_id, attempt).values(
-            status=JobStatus.failed, error_code=err.code, error=err.message, finished_at=utcnow()
-        )
-    )
+    res = db.execute(_owned(job_id, attempt).values(**_failed(err)))
     return rows_matched(res) == 1
 
 
@@ -144,11 +160,7 @@ def requeue_orphans(db: Session, settings: Settings, *, local_worker: bool) -> l
     exhausted = and_(running, Job.attempts >= settings.job_max_attempts)
     for job_id, attempts in db.execute(select(Job.id, Job.attempts).where(exhausted)).all():
         err = interrupted_repeatedly(attempts)
-        db.execute(
-            update(Job)
-            .where(Job.id == job_id, exhausted)
-            .values(status=JobStatus.failed, error_code=err.code, error=err.message, finished_at=utcnow())
-        )
+        db.execute(update(Job).where(Job.id == job_id, exhausted).values(**_failed(err)))
         log.error("job %s failed: its worker was lost %s times", job_id, attempts)
     orphans = list(db.scalars(select(Job.id).where(running)))
     if orphans:

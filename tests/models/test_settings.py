@@ -33,9 +33,7 @@ def _clean_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def test_defaults_are_the_pipelines_with_the_xdg_cache(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_defaults_are_the_pipelines_with_the_xdg_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     options = ModelSettings().pipeline_options()
     assert options.model_cache_dir == tmp_path / "xdg" / "gijiroku"

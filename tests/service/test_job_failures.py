@@ -18,6 +18,8 @@ def _assert_failed_with_logged_id(done: dict, caplog: pytest.LogCaptureFixture, 
     assert done["status"] == "failed" and done["error_code"] == "internal_error"
     assert "予期しないエラー" in done["error"] and "unexpected error" in done["error"]
     assert secret not in done["error"]
+    assert "予期しないエラー" in done["error_ja"] and "unexpected error" in done["error_en"]  # one language each
+    assert "unexpected" not in done["error_ja"] and "予期" not in done["error_en"]
     match = ERROR_ID.search(done["error"])
     assert match and match.group(1) == match.group(2), done["error"]
     logged = [r for r in caplog.records if r.name == runner.__name__ and match.group(1) in r.getMessage()]

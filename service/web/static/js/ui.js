@@ -90,16 +90,10 @@ export function setProgress(node, percent, done = false) {
 /** Stage text for a job: "文字起こし" / failure reason / "". */
 export function stageText(job) {
   if (!job) return "";
-  if (job.status === "failed") return job.error ? errorText(job.error) : "処理に失敗しました。";
+  if (job.status === "failed") return job.error_ja || job.error || "処理に失敗しました。";
   if (job.status === "cancelled") return "中止されました。";
   if (job.status === "queued") return "順番を待っています";
   return STAGE_LABELS.get(job.stage) ?? job.stage;
-}
-
-/** Jobs store "日本語（English）"; show the Japanese half. */
-export function errorText(detail) {
-  const m = String(detail).match(/^([\s\S]*?)（[^（]*[A-Za-z][^（]*）$/);
-  return (m ? m[1] : String(detail)).trim();
 }
 
 export function isActive(job) { return !!job && (job.status === "queued" || job.status === "running"); }
