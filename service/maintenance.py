@@ -7,7 +7,8 @@
   ``queued_resend_minutes`` may have lost it with the broker (FLUSHDB, restart without persistence,
   an upload while Redis was down). Both are sent again. A job that was only waiting behind others
   gets a duplicate, which the atomic claim turns into a no-op, so no broker inspection is needed.
-* **housekeeping** (every ``retention_sweep_minutes``): audio retention and expired sessions.
+* **housekeeping** (every ``retention_sweep_minutes``): audio retention, expired sessions and lapsed
+  login-throttle counters.
 
 For a queued job ``heartbeat_at`` records when its last message went out (``None``: the upload
 itself, so ``created_at`` counts); a worker's claim overwrites it with the first real heartbeat.
@@ -23,6 +24,7 @@ from collections.abc import Callable
 
 from sqlalchemy import func, select
 
+from service.auth.throttle import purge_lapsed
 from service.auth.tokens import purge_expired
 from service.context import AppContext
 from service.db.base import utcnow
@@ -37,6 +39,7 @@ def housekeeping(ctx: AppContext) -> None:
     with ctx.sessions() as db:
         sweep(db, ctx.settings)
         purge_expired(db)
+        purge_lapsed(db, ctx.settings)
         db.commit()
 
 

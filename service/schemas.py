@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
@@ -139,6 +139,38 @@ class MeetingOut(_FromRow):
     updated_at: dt.datetime
     latest_job: JobOut | None = None
     latest_revision: int | None = None
+
+
+MeetingSort = Literal["created_at", "-created_at", "held_at", "-held_at", "title", "-title", "status", "-status"]
+MAX_PER_PAGE = 200
+
+
+class MeetingListParams(BaseModel):
+    """The query of GET /api/meetings (and the 会議一覧 page's URL, which passes it on unchanged)."""
+
+    q: str | None = Field(default=None, max_length=200, description="名称・場所の部分一致")
+    page: int = Field(default=1, ge=1, le=1_000_000)
+    per_page: int = Field(default=50, ge=1, le=MAX_PER_PAGE)
+    sort: MeetingSort = Field(
+        default="-created_at",
+        description="created_at=登録日, held_at=開催日（未入力は最後）, title=名称, "
+        "status=状態（待機中→処理中→完了→失敗→中止）; 先頭の - で降順",
+    )
+    status: JobStatus | None = Field(default=None, description="最新ジョブの状態")
+    date_from: dt.date | None = Field(
+        default=None, alias="from", description="開催日（日本時間）がこの日以降。開催日未入力の会議は登録日"
+    )
+    date_to: dt.date | None = Field(default=None, alias="to", description="開催日（日本時間）がこの日以前")
+    department_id: DbId | None = Field(
+        default=None, description="全部署を見られるロール（管理者）のみ他部署を指定可。それ以外は自部署のみ（他は403）"
+    )
+
+
+class MeetingPage(BaseModel):
+    items: list[MeetingOut]
+    total: int = Field(description="条件に合う会議の総数（全ページ）")
+    page: int
+    per_page: int
 
 
 class MeetingCreated(BaseModel):

@@ -13,13 +13,20 @@ from sqlalchemy.orm import Session
 
 from service.auth.roles import Permission, has_permission
 from service.db.models import Department, Job, Meeting, User, VocabularyEntry
-from service.errors import not_found
+from service.errors import forbidden, not_found
 
 
-def visible_meetings(user: User) -> Select[Meeting]:
+def visible_meetings(user: User, *, department_id: int | None = None) -> Select[Meeting]:
+    """``department_id`` narrows the list to one department (the 会議一覧 filter): any one for
+    users who see all departments; for the rest only their own, another answers 403 (as for
+    reports) rather than an empty list that would look like the department had no meetings."""
     stmt = select(Meeting)
     if not has_permission(user, Permission.all_departments):
+        if department_id is not None and department_id != user.department_id:
+            raise forbidden()
         stmt = stmt.where(Meeting.department_id == user.department_id)
+    elif department_id is not None:
+        stmt = stmt.where(Meeting.department_id == department_id)
     return stmt
 
 

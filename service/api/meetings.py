@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import FileResponse
@@ -37,9 +37,10 @@ from service.deps import (
 )
 from service.errors import forbidden, not_found
 from service.media import inspect_upload
+from service.meeting_list import meeting_page
 from service.retention import delete_audio
-from service.schemas import DbId, JobOut, MeetingCreated, MeetingOut, MeetingUpdate
-from service.scope import department_for_user, visible_meetings
+from service.schemas import DbId, JobOut, MeetingCreated, MeetingListParams, MeetingOut, MeetingPage, MeetingUpdate
+from service.scope import department_for_user
 from service.storage import audio_file, new_storage_name, remove_audio, resolve
 from service.uploads import FILE_FIELD, ReceivedUpload, invisible_control, receive_upload
 
@@ -274,20 +275,12 @@ async def upload_meeting(request: Request, ctx: ContextDep, auth: AuthDep, db: S
     return MeetingCreated(meeting=meeting_out(db, meeting), job=JobOut.model_validate(job))
 
 
-@router.get("", response_model=list[MeetingOut])
-def list_meetings(
-    user: Viewer,
-    db: SessionDep,
-    q: str | None = Query(default=None, max_length=200, description="名称・場所の部分一致"),
-    limit: int = Query(default=50, ge=1, le=500),
-    offset: int = Query(default=0, ge=0, le=10_000_000),
-) -> list[MeetingOut]:
-    """The caller's department's meetings, newest first (admins: all departments)."""
-    stmt = visible_meetings(user).order_by(Meeting.created_at.desc(), Meeting.id.desc()).limit(limit).offset(offset)
-    if q:
-        pattern = f"%{q}%"
-        stmt = stmt.where(Meeting.title.like(pattern) | Meeting.place.like(pattern))
-    return meeting_outs(db, db.scalars(stmt).all())
+@router.get("", response_model=MeetingPage)
+def list_meetings(user: Viewer, db: SessionDep, params: Annotated[MeetingListParams, Query()]) -> MeetingPage:
+    """One page of the caller's department's meetings (admins: all departments, or the one named
+    by ``department_id``), newest upload first unless ``sort`` says otherwise, with the total."""
+    meetings, total = meeting_page(db, user, params)
+    return MeetingPage(items=meeting_outs(db, meetings), total=total, page=params.page, per_page=params.per_page)
 
 
 @router.get("/{meeting_id}", response_model=MeetingOut)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from service.config import Settings
 from service.db.base import UTCDateTime, utcnow
 from service.db.models import LoginThrottle
+from service.db.session import rows_matched
 from service.errors import GijirokuHTTPError
 
 
@@ -89,3 +90,11 @@ def succeeded(db: Session, settings: Settings, username: str, ip: str) -> None:
         .values(failures=LoginThrottle.failures - 1)
         .execution_options(synchronize_session=False)
     )
+
+
+def purge_lapsed(db: Session, settings: Settings) -> int:
+    """Delete counters whose window has passed (they would restart at zero anyway), so the table
+    holds only the addresses and usernames of the current window. The caller commits."""
+    cutoff = utcnow() - dt.timedelta(minutes=settings.login_lockout_minutes)
+    res = db.execute(delete(LoginThrottle).where(LoginThrottle.window_start <= cutoff))
+    return rows_matched(res)

@@ -9,12 +9,13 @@ from urllib.parse import urlsplit
 
 from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
 
 from models.errors import GijirokuError
 from service.auth.login import check_credentials, end_browser_session, start_browser_session
 from service.auth.origin import cross_origin_error, same_origin
 from service.auth.roles import Permission
-from service.db.models import Department, Role
+from service.db.models import Department, Job, JobStatus, Role
 from service.deps import SessionDep, SettingsDep, client_ip
 from service.scope import meeting_for_user
 from service.web.deps import MaybeAuth, PageAuth, PageFormUser, PageId, PageUser, page_permission
@@ -96,12 +97,13 @@ def logout(request: Request, auth: PageFormUser, db: SessionDep) -> Response:
 
 
 @router.get("/meetings", response_class=HTMLResponse)
-def meetings_page(request: Request, auth: PageUser) -> Response:
-    return render(request, "meetings.html", auth, active="meetings")
+def meetings_page(request: Request, auth: PageUser, db: SessionDep) -> Response:
+    return render(request, "meetings.html", auth, active="meetings", departments=_departments(db, auth))
 
 
 def _departments(db: SessionDep, auth: PageAuth) -> list[Department]:
-    """Every department for users who work across them (the form's 所属 choice), else none."""
+    """Every department for users who work across them (the upload form's 所属 choice, the
+    meeting list's 部署 filter), else none."""
     return db.query(Department).order_by(Department.id).all() if auth.can(Permission.all_departments) else []
 
 
@@ -114,8 +116,11 @@ def upload_page(
 
 @router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
 def meeting_page(request: Request, meeting_id: PageId, auth: PageUser, db: SessionDep) -> Response:
+    """``done`` shows the link to the draft (editor, or read-only view) at first paint; meeting.js
+    keeps it in step with the job afterwards."""
     meeting = meeting_for_user(db, auth.user, meeting_id)
-    return render(request, "meeting.html", auth, active="meetings", meeting=meeting)
+    latest = db.scalar(select(Job.status).where(Job.meeting_id == meeting.id).order_by(Job.id.desc()).limit(1))
+    return render(request, "meeting.html", auth, active="meetings", meeting=meeting, done=latest == JobStatus.done)
 
 
 @router.get("/meetings/{meeting_id}/edit", response_class=HTMLResponse)

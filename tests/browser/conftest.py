@@ -109,6 +109,7 @@ class LiveServer:
     settings: Settings
     _server: uvicorn.Server = field(repr=False)
     _thread: threading.Thread = field(repr=False)
+    staff_created: set[str] = field(default_factory=set, repr=False)  # users of open_seeded_editor
 
     def create_user(
         self,
@@ -245,6 +246,25 @@ def do_login(page: Page, username: str, password: str = PASSWORD) -> None:
 def login() -> Callable[..., None]:
     """``login(page, "staff1")`` (password defaults to ``PASSWORD``)."""
     return do_login
+
+
+@pytest.fixture
+def open_seeded_editor(page: Page, live_server: LiveServer) -> Callable[[str, str], int]:
+    """``open_seeded_editor("staff1", "title")`` logs that 総務課 staff user (created on first use per
+    server) into the editor of a fresh seeded meeting (scripted ja_meeting transcript) and returns
+    the meeting id."""
+
+    def open_editor(username: str, title: str) -> int:
+        if username not in live_server.staff_created:
+            live_server.create_user(username, "staff", "総務課")
+            live_server.staff_created.add(username)
+        meeting_id = live_server.create_meeting(title)
+        do_login(page, username)
+        page.goto(f"/meetings/{meeting_id}/edit")
+        expect(page.locator("#save-state")).to_have_text("第1版（保存済み）")
+        return meeting_id
+
+    return open_editor
 
 
 @pytest.fixture(scope="session")

@@ -14,16 +14,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def editor(page: Page, live_server, login) -> tuple[Page, int]:
+def editor(page: Page, open_seeded_editor) -> tuple[Page, int]:
     """A staff user on the editor of a fresh seeded meeting (scripted ja_meeting transcript)."""
-    if not hasattr(live_server, "_tools_user"):
-        live_server.create_user("tools_staff", "staff", "総務課")
-        live_server._tools_user = True
-    meeting_id = live_server.create_meeting("道具テスト")
-    login(page, "tools_staff")
-    page.goto(f"/meetings/{meeting_id}/edit")
-    expect(page.locator("#save-state")).to_have_text("第1版（保存済み）")
-    return page, meeting_id
+    return page, open_seeded_editor("tools_staff", "道具テスト")
 
 
 def _place_caret(page: Page, index: int, offset: int) -> None:

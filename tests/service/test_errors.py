@@ -24,7 +24,7 @@ def test_errors_carry_japanese_and_english_as_fields(client: TestClient, auth) -
     assert r.status_code == 404
     _assert_bilingual(r.json(), "not_found")
     assert r.json()["message_ja"] == "会議が見つかりません。" and r.json()["message_en"] == "The meeting was not found."
-    _assert_bilingual(client.get("/api/meetings?limit=x", headers=headers).json(), "invalid_request")
+    _assert_bilingual(client.get("/api/meetings?per_page=x", headers=headers).json(), "invalid_request")
     _assert_bilingual(client.get("/api/no/such/thing").json(), "not_found")
     _assert_bilingual(client.get("/api/meetings").json(), "unauthenticated")
 

@@ -4,6 +4,7 @@ other sessions on a password change (row 3), who answers the survey (row 5), tri
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import subprocess
@@ -19,7 +20,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from kpi_helpers import answer, jst, seed_meeting
-from sqlalchemy import select
+from sqlalchemy import select, update
 from svc_helpers import HERE, PASSWORD, bearer, make_settings, seed_users
 from test_scale_out import pg_url  # noqa: F401  (fixture: a fresh PostgreSQL database)
 
@@ -27,8 +28,10 @@ from service.app import create_app
 from service.auth.passwords import check_password_policy
 from service.cli import main as cli_main
 from service.config import get_settings
-from service.db.models import AuditLog, Survey, User
+from service.db.base import utcnow
+from service.db.models import AuditLog, LoginThrottle, Survey, User
 from service.kpi.answers import ContinuedUse, Satisfaction
+from service.maintenance import housekeeping
 
 WRONG = "not the password"
 
@@ -88,6 +91,21 @@ def test_row2_parallel_wrong_passwords_are_throttled_on_postgresql(tmp_path, pg_
     with TestClient(create_app(settings)) as client:
         seed_users(client.app)
         _assert_parallel_wrong_passwords_throttled(client, settings.login_max_failures)
+
+
+def test_row2_lapsed_counters_are_purged_by_housekeeping(client, settings):
+    """The throttle table holds only the current window: an address that failed long ago leaves no row."""
+    for username in ("staff_a", "clerk_a"):
+        assert _login_status(client, username)() == 401
+    ctx = client.app.state.ctx
+    with ctx.sessions() as db:
+        long_ago = utcnow() - dt.timedelta(minutes=settings.login_lockout_minutes + 1)
+        db.execute(update(LoginThrottle).where(LoginThrottle.key.contains("clerk_a")).values(window_start=long_ago))
+        db.commit()
+    housekeeping(ctx)
+    with ctx.sessions() as db:
+        keys = list(db.scalars(select(LoginThrottle.key)))
+    assert keys and not any("clerk_a" in k for k in keys) and any("staff_a" in k for k in keys)
 
 
 # --- row 3: a password change ends the other sessions ------------------------------------------

@@ -47,7 +47,7 @@ def test_cross_department_access_is_404(client, auth, b_meeting):
         assert r.status_code == 404, (method, url, r.status_code, r.text)
         assert "見つかりません" in r.json()["detail"]
     assert upload(client, h, department_id="2").status_code == 404
-    assert client.get("/api/meetings", headers=h).json() == []
+    assert client.get("/api/meetings", headers=h).json()["items"] == []
     # nothing changed for the owner
     owner = client.get(f"/api/meetings/{mid}", headers=auth("staff_b")).json()
     assert owner["title"] == "第1回 総務委員会" and owner["audio_available"]
@@ -56,9 +56,9 @@ def test_cross_department_access_is_404(client, auth, b_meeting):
 
 def test_evaluator_without_department_sees_no_meetings_but_admin_sees_all(client, auth, b_meeting):
     mid, _, _ = b_meeting
-    assert client.get("/api/meetings", headers=auth("evaluator")).json() == []
+    assert client.get("/api/meetings", headers=auth("evaluator")).json()["items"] == []
     assert client.get(f"/api/meetings/{mid}", headers=auth("evaluator")).status_code == 404
-    assert [m["id"] for m in client.get("/api/meetings", headers=auth("admin")).json()] == [mid]
+    assert [m["id"] for m in client.get("/api/meetings", headers=auth("admin")).json()["items"]] == [mid]
 
 
 def test_clerk_cannot_edit_or_export(client, auth):

@@ -23,11 +23,11 @@ def _list_with_statement_count(app: FastAPI, client: TestClient, headers: dict[s
     engine = app.state.ctx.engine
     event.listen(engine, "before_cursor_execute", count)
     try:
-        r = client.get("/api/meetings?limit=500", headers=headers)
+        r = client.get("/api/meetings?per_page=200", headers=headers)
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert r.status_code == 200, r.text
-    return r.json(), len(statements)
+    return r.json()["items"], len(statements)
 
 
 def test_listing_costs_the_same_statements_for_1_or_20_meetings(app, client, auth):
@@ -38,7 +38,7 @@ def test_listing_costs_the_same_statements_for_1_or_20_meetings(app, client, aut
         seed_meeting(app, "総務課", jst(2025, 4, day, 10), revisions=("下書き", "修正"))
     many, more = _list_with_statement_count(app, client, h)
     assert (len(one), len(many)) == (1, 20)
-    assert more == few  # 4 and 4 (token, meetings, their jobs, their revisions); before the fix 4 and 42
+    assert more == few  # 5 and 5 (token, total, meetings, their jobs, their revisions); before the fix 4 and 42
 
 
 def test_each_meeting_shows_its_own_latest_job_and_revision(app, client, auth):
@@ -50,7 +50,7 @@ def test_each_meeting_shows_its_own_latest_job_and_revision(app, client, auth):
         db.add(retry)
         db.commit()
         retry_id = retry.id
-    listed = {m["id"]: m for m in client.get("/api/meetings", headers=h).json()}
+    listed = {m["id"]: m for m in client.get("/api/meetings", headers=h).json()["items"]}
     assert listed[drafted]["latest_job"]["id"] == retry_id and listed[drafted]["latest_revision"] == 3
     assert listed[queued]["latest_job"]["status"] == "queued" and listed[queued]["latest_revision"] is None
     single = client.get(f"/api/meetings/{drafted}", headers=h).json()

@@ -43,7 +43,7 @@ def test_upload_runs_job_and_stores_revision_1(client, auth, settings, pipeline)
     assert len(files) == 1 and files[0].read_bytes() == wav
     assert files[0].parent.name == "uploads" and "会議" not in files[0].name
 
-    listed = client.get("/api/meetings", headers=h).json()
+    listed = client.get("/api/meetings", headers=h).json()["items"]
     assert [m["id"] for m in listed] == [meeting["id"]]
     assert listed[0]["latest_job"]["status"] == "done" and listed[0]["latest_revision"] == 1
 

@@ -1,5 +1,6 @@
 // Meeting page: follows the latest job with Server-Sent Events (falls back to polling when the
-// stream breaks), offers cancel/retry, and shows downloads and the editor link once done.
+// stream breaks), offers cancel/retry, and shows downloads and the link to the draft once done
+// (the editor, or the read-only view for users who may not edit).
 
 import { api } from "./api.js";
 import { formatDuration, isActive, progressBar, setProgress, stageText, statusBadge, toast } from "./ui.js";
@@ -29,15 +30,14 @@ function show(j, revision) {
   if (cancelBtn) cancelBtn.hidden = !isActive(j);
   if (retryBtn) retryBtn.hidden = !(j && (j.status === "failed" || j.status === "cancelled"));
   const done = !!j && j.status === "done";
-  const edit = document.getElementById("edit-link");
-  if (edit) edit.hidden = !done;
+  document.getElementById("draft-link").hidden = !done;
   const downloads = document.getElementById("downloads");
   if (downloads) {
     downloads.hidden = !done;
     document.getElementById("downloads-wait").hidden = done;
   }
   const info = document.getElementById("revision-info");
-  if (info && revision) info.textContent = `最新は第${revision}版です（編集内容を含みます）。`;
+  if (revision) info.textContent = `最新は第${revision}版です（編集内容を含みます）。`;
 }
 
 function follow(jobId) {

@@ -24,8 +24,13 @@ const saveState = document.getElementById("save-state");
 const saveButton = document.getElementById("save-button");
 const errorBox = document.getElementById("editor-error");
 const store = new TranscriptStore(meetingId, { autosaveMs: Number(root.dataset.autosaveMs) || 30_000 });
-const player = new Player(document.getElementById("audio"), () => store.minutes, turnsNode,
-  document.getElementById("speed"), document.getElementById("player-time"));
+const player = new Player(document.getElementById("audio"), () => store.minutes, turnsNode, {
+  speed: document.getElementById("speed"),
+  play: document.getElementById("player-play"),
+  seek: document.getElementById("player-seek"),
+  time: document.getElementById("player-time"),
+  message: document.getElementById("player-msg"),
+});
 
 const prefs = {
   get field() { return localStorage.getItem("gijiroku:view") || "clean_text"; },
@@ -148,18 +153,25 @@ turnsNode.addEventListener("focusout", (e) => {
   player.reset();
 });
 
-// The caret inside a turn's text right now, or null.
+// The caret inside a turn's text right now, or null. Only while that text has focus: when focus
+// leaves it, the text is redrawn (focusout) and the selection falls back to its start, a
+// position the user never chose.
 function currentCaret() {
   const sel = window.getSelection();
   const node = sel && sel.anchorNode && (sel.anchorNode.nodeType === 1 ? sel.anchorNode : sel.anchorNode.parentElement);
   const text = node && node.closest && node.closest(".turn-text");
-  return text ? { index: indexOf(text), offset: caretOffset(text) } : null;
+  return text && text === document.activeElement ? { index: indexOf(text), offset: caretOffset(text) } : null;
 }
 
-// Remembered because clicking a toolbar button can move the selection out of the text.
+// Remembered per turn for the 分割 button reached with Tab, which moves focus out of the text.
 document.addEventListener("selectionchange", () => {
   const caret = currentCaret();
   if (caret) view.lastCaret = caret;
+});
+
+// A mouse press on 分割/次と結合 must not take focus from the text: the caret stays where it was.
+turnsNode.addEventListener("mousedown", (e) => {
+  if (e.button === 0 && e.target.closest("button[data-action=split], button[data-action=merge]")) e.preventDefault();
 });
 
 turnsNode.addEventListener("click", (e) => {
