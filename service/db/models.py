@@ -133,6 +133,8 @@ class Job(Base):
     error_ja: Mapped[str | None] = mapped_column(Text)
     error_en: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(default=0)  # also the lease: a stale attempt cannot write
+    # ``attempts`` when staff last retried the job: the crash-loop cap counts the starts since then
+    retry_base: Mapped[int] = mapped_column(default=0, server_default="0")
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # per-job pipeline overrides
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

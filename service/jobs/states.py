@@ -76,6 +76,10 @@ def _stale_before(settings: Settings) -> dt.datetime:
     return utcnow() - dt.timedelta(minutes=settings.job_stale_minutes)
 
 
+# starts since the job was created or staff last retried it: what the crash-loop cap counts
+_starts = Job.attempts - Job.retry_base
+
+
 def claim(db: Session, settings: Settings, job_id: int) -> int | None:
     """Take the job (queued, or running with a dead heartbeat and attempts left); return the
     attempt number, or None when it is not this worker's to run."""
@@ -83,7 +87,7 @@ def claim(db: Session, settings: Settings, job_id: int) -> int | None:
     orphaned = and_(
         Job.status == JobStatus.running,
         Job.heartbeat_at < _stale_before(settings),
-        Job.attempts < settings.job_max_attempts,  # the rest are failed by ``requeue_orphans``
+        _starts < settings.job_max_attempts,  # the rest are failed by ``requeue_orphans``
     )
     res = db.execute(
         update(Job)
@@ -135,7 +139,7 @@ def retry(db: Session, job_id: int) -> bool:
         update(Job)
         .where(Job.id == job_id, Job.status.in_([JobStatus.failed, JobStatus.cancelled]))
         # heartbeat_at of a queued job = its last message (service.maintenance): the one about to go
-        .values(status=JobStatus.queued, heartbeat_at=utcnow(), **_FRESH)
+        .values(status=JobStatus.queued, heartbeat_at=utcnow(), retry_base=Job.attempts, **_FRESH)
     )
     return rows_matched(res) == 1
 
@@ -152,13 +156,14 @@ def requeue_orphans(db: Session, settings: Settings, *, local_worker: bool) -> l
     running job is an orphan and every queued job lost its in-memory message. With Celery only
     jobs whose heartbeat went stale are orphans; queued ones whose message may be lost are the
     maintenance sweep's (``service.maintenance.recover``). An orphan already started
-    ``job_max_attempts`` times is failed instead: the recording may be what kills the worker.
+    ``job_max_attempts`` times (since staff last retried it) is failed instead: the recording may be
+    what kills the worker.
     """
     running = Job.status == JobStatus.running
     if not local_worker:
         running = and_(running, Job.heartbeat_at < _stale_before(settings))
-    exhausted = and_(running, Job.attempts >= settings.job_max_attempts)
-    for job_id, attempts in db.execute(select(Job.id, Job.attempts).where(exhausted)).all():
+    exhausted = and_(running, _starts >= settings.job_max_attempts)
+    for job_id, attempts in db.execute(select(Job.id, _starts).where(exhausted)).all():
         err = interrupted_repeatedly(attempts)
         db.execute(update(Job).where(Job.id == job_id, exhausted).values(**_failed(err)))
         log.error("job %s failed: its worker was lost %s times", job_id, attempts)

@@ -126,6 +126,22 @@ def test_an_orphan_started_max_attempts_times_is_failed_not_requeued(app, queued
     assert _change(app, states.retry, queued_job) is True  # the user may still give it one more start
 
 
+def test_a_retried_job_gets_the_full_number_of_starts_again(app, queued_job) -> None:
+    """After staff retry a job the cap counts from the retry: one more lost worker re-queues it
+    (the attempt number itself keeps growing, since it is also the lease)."""
+    settings: Settings = app.state.ctx.settings
+    long_ago = utcnow() - dt.timedelta(minutes=settings.job_stale_minutes + 1)
+    _set(app, queued_job, status=JobStatus.failed, attempts=settings.job_max_attempts)
+    assert _change(app, states.retry, queued_job) is True
+    attempt = _change(app, states.claim, settings, queued_job)
+    assert attempt == settings.job_max_attempts + 1
+    _set(app, queued_job, heartbeat_at=long_ago)  # its worker died
+    assert _change(app, lambda db: states.requeue_orphans(db, settings, local_worker=False)) == [queued_job]
+    assert _job(app, queued_job).status == JobStatus.queued
+    _set(app, queued_job, status=JobStatus.running, heartbeat_at=long_ago)
+    assert _change(app, states.claim, settings, queued_job) == attempt + 1  # a stale one is taken over
+
+
 def test_an_orphan_with_attempts_left_is_requeued(app, queued_job) -> None:
     settings: Settings = app.state.ctx.settings
     long_ago = utcnow() - dt.timedelta(minutes=settings.job_stale_minutes + 1)
