@@ -12,7 +12,7 @@ import pytest
 from fake_pipeline import FakePipeline
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from svc_helpers import bearer, make_settings, seed_users
+from svc_helpers import bearer, make_settings, seed_users, upload, wait_job
 
 from service.app import create_app
 from service.config import Settings
@@ -61,3 +61,12 @@ def auth(client: TestClient) -> Callable[[str], dict[str, str]]:
         return cache[username]
 
     return get
+
+
+@pytest.fixture
+def meeting_id(client: TestClient, auth: Callable[[str], dict[str, str]]) -> int:
+    """A 総務課 meeting whose job is done (revision 1 stored), uploaded by ``staff_a``."""
+    h = auth("staff_a")
+    created = upload(client, h).json()
+    assert wait_job(client, h, created["job"]["id"])["status"] == "done"
+    return int(created["meeting"]["id"])

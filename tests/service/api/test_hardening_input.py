@@ -6,7 +6,6 @@ import io
 import json
 from typing import Any
 
-import pytest
 from docx import Document
 from fake_pipeline import FakePipeline
 from fastapi.testclient import TestClient
@@ -22,14 +21,6 @@ from service.config import get_settings
 from service.db.models import Meeting, TranscriptRevision
 
 BAD_TEXT = "\\ud800"  # as it travels: a JSON escape for an unpaired surrogate
-
-
-@pytest.fixture
-def meeting_id(client, auth):
-    h = auth("staff_a")
-    created = upload(client, h).json()
-    assert wait_job(client, h, created["job"]["id"])["status"] == "done"
-    return created["meeting"]["id"]
 
 
 def _minutes(client, h, mid) -> dict[str, Any]:

@@ -4,17 +4,6 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-from svc_helpers import upload, wait_job
-
-
-@pytest.fixture
-def meeting_id(client, auth):
-    h = auth("staff_a")
-    created = upload(client, h).json()
-    assert wait_job(client, h, created["job"]["id"])["status"] == "done"
-    return created["meeting"]["id"]
-
 
 def _edited(client, h, mid, text):
     minutes = client.get(f"/api/meetings/{mid}/transcript", headers=h).json()["minutes"]
