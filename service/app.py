@@ -45,11 +45,14 @@ def _start(ctx: AppContext) -> Maintenance:
     if ctx.queue.local:
         clear_incoming(settings)  # single machine: no other node can be mid-upload
     ctx.queue.start()
-    with ctx.sessions() as db:
-        pending = states.requeue_orphans(db, settings, local_worker=ctx.queue.local)
-        db.commit()
-    for job_id in pending:
-        ctx.queue.enqueue(job_id)
+    if ctx.queue.local:
+        # Celery mode needs nothing here: the maintenance loop's recovery sweep runs at once and
+        # re-sends what a dead worker left (sending here too ran every such job's message twice).
+        with ctx.sessions() as db:
+            pending = states.requeue_orphans(db, settings, local_worker=True)
+            db.commit()
+        for job_id in pending:
+            ctx.queue.enqueue(job_id)
     maintenance = Maintenance(ctx)
     maintenance.start()
     return maintenance

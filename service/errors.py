@@ -74,6 +74,19 @@ def invalid_request(exc: RequestValidationError) -> GijirokuError:
     )
 
 
+def unexpected(request: Request, exc: Exception) -> GijirokuError:
+    """What a user sees of a non-``GijirokuError`` failure, logged once: a full disk or database
+    (service.storage.is_disk_full) is a 507 logged without a traceback; anything else is a bug,
+    logged with its traceback under the error id the user is shown. Used by the API's handlers
+    here and by the pages' route (service.web.render)."""
+    if is_disk_full(exc):
+        log.error("storage full on %s %s: %s", request.method, request.url.path, exc)
+        return disk_full()
+    error_id = new_error_id()
+    log.error("unhandled error (error id %s) on %s %s", error_id, request.method, request.url.path, exc_info=exc)
+    return unexpected_error(error_id)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(GijirokuError)
     async def _gijiroku(_: Request, exc: GijirokuError) -> JSONResponse:
@@ -85,22 +98,15 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        """Bugs still answer in the API's shape with an error id; the traceback is logged under
-        the same id. Starlette runs this handler in its outermost middleware, outside
-        ``SecurityHeaders``, so the response carries that middleware's headers itself."""
-        error_id = new_error_id()
-        log.error("unhandled error (error id %s) on %s %s", error_id, request.method, request.url.path, exc_info=exc)
-        return error_response(
-            unexpected_error(error_id), {"Content-Security-Policy": CONTENT_SECURITY_POLICY, **HEADERS}
-        )
+        """Bugs still answer in the API's shape with an error id. Starlette runs this handler in
+        its outermost middleware, outside ``SecurityHeaders``, so the response carries that
+        middleware's headers itself."""
+        return error_response(unexpected(request, exc), {"Content-Security-Policy": CONTENT_SECURITY_POLICY, **HEADERS})
 
     async def _storage(request: Request, exc: Exception) -> JSONResponse:
-        """A full disk or database (service.storage.is_disk_full) answers 507, logged once at
-        ERROR without a traceback; any other OS or database error is a bug, as above."""
-        if is_disk_full(exc):
-            log.error("storage full on %s %s: %s", request.method, request.url.path, exc)
-            return error_response(disk_full())
-        return await _unexpected(request, exc)
+        """OS and database errors reach this handler inside the middleware stack (a full disk is
+        507, see ``unexpected``)."""
+        return error_response(unexpected(request, exc))
 
     app.add_exception_handler(OSError, _storage)
     app.add_exception_handler(OperationalError, _storage)

@@ -3,8 +3,9 @@
 ``page_router()``, whose routes answer a page's failures as pages.
 
 A page route turns ``LoginRequired`` (service.web.deps) into a 303 to the login form and a
-``GijirokuError`` (or FastAPI's validation error) into ``error.html`` with the error's status and
-Japanese message; the API's routes keep their JSON (service.errors). The error page is rendered
+``GijirokuError`` (or FastAPI's validation error, or any other exception: a bug shows its error
+id) into ``error.html`` with the error's status and Japanese message; the API's routes keep their
+JSON (service.errors). The error page is rendered
 inside the route, while the request's database session is still open, so the header can show
 the user as on any other page.
 """
@@ -26,7 +27,7 @@ from starlette.concurrency import run_in_threadpool
 from models.errors import GijirokuError
 from service.auth.roles import Permission
 from service.db.models import Role
-from service.errors import invalid_request
+from service.errors import invalid_request, unexpected
 from service.jobs.states import JOB_STAGE_LABELS
 from service.web.deps import LoginRequired, PageAuth, request_page_auth
 
@@ -91,6 +92,8 @@ class PageRoute(APIRoute):
                 return await run_in_threadpool(error_page, request, invalid_request(exc))
             except GijirokuError as exc:
                 return await run_in_threadpool(error_page, request, exc)
+            except Exception as exc:  # a bug or a full disk: still a page, with the error id
+                return await run_in_threadpool(error_page, request, unexpected(request, exc))
 
         return page_handler
 

@@ -286,3 +286,33 @@ def test_killed_worker_job_comes_back_within_the_bound(tmp_path, pg_url, redis_d
     job = wait_job(client, h, job_id, timeout=_time_left(settings, killed, settings.job_stale_minutes, ready))
     assert job["status"] == "done" and job["attempts"] == 2, job
     assert f"job {job_id} done" in (tmp_path / "fresh.log").read_text()
+
+
+class StartableRecordingQueue(RecordingQueue):
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+def test_api_start_sends_a_dead_workers_job_once(tmp_path, api, monkeypatch):
+    """At start-up in Celery mode the recovery sweep alone re-sends an orphan; the start-up code
+    used to send it too, so every restart of an API node ran the job's message twice."""
+    settings = _celery_settings(tmp_path, None, f"redis://127.0.0.1:{_free_port()}/0", recovery_interval_seconds=3600)
+    client = api(settings)
+    h = bearer(client, "clerk_a")
+    dead = upload(client, h, title="停止した作業").json()["job"]["id"]
+    with client.app.state.ctx.sessions() as db:
+        long_ago = utcnow() - dt.timedelta(hours=1)
+        db.execute(
+            update(Job).where(Job.id == dead).values(status=JobStatus.running, attempts=1, heartbeat_at=long_ago)
+        )
+        db.commit()
+    queue = StartableRecordingQueue()
+    monkeypatch.setattr("service.app.make_queue", lambda ctx: queue)
+    app = create_app(settings)  # a second API node (or the same one restarted) on the same database
+    with TestClient(app) as restarted:
+        _wait(lambda: dead in queue.sent, 10, "the orphan is sent again")
+        time.sleep(1.0)  # the start-up code and the sweep have both run by now
+        assert queue.sent.count(dead) == 1
+        assert restarted.get(f"/api/jobs/{dead}", headers=bearer(restarted, "clerk_a")).json()["status"] == "queued"
+    app.state.ctx.engine.dispose()

@@ -74,3 +74,18 @@ def test_meeting_page_links_to_the_survey(client: TestClient, auth) -> None:
     _login(client, "staff_a")
     r = client.get(f"/meetings/{meeting_id}")
     assert r.status_code == 200 and f'href="/meetings/{meeting_id}/survey"' in r.text
+
+
+def test_a_bug_behind_a_page_answers_an_error_page_not_json(client: TestClient, monkeypatch) -> None:
+    """A page's unexpected failure shows the Japanese error page with the error id (the API
+    keeps its JSON); the traceback stays in the log."""
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("internal detail that must not reach the page")
+
+    monkeypatch.setattr("service.web.pages.meeting_for_user", broken)
+    _login(client, "staff_a")
+    r = client.get("/meetings/1")
+    assert r.status_code == 500 and r.headers["content-type"].startswith("text/html")
+    assert "管理者にお問い合わせください" in r.text and "internal detail" not in r.text
+    assert '<html lang="ja">' in r.text
