@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from service.deps import SessionDep, Viewer, VisibleMeeting, client_ip
+from service.deps import Editor, SessionDep, Viewer, VisibleMeeting, client_ip
 from service.kpi.answers import CONTINUED_USE_LABELS, SATISFACTION_LABELS
 from service.kpi.surveys import (
     MAX_EDITING_INCREMENT_SECONDS,
@@ -92,9 +92,10 @@ class EditingTimeOut(BaseModel):
 
 
 @router.post("/editing-time", response_model=EditingTimeOut)
-def post_editing_time(body: EditingTimeIn, meeting: VisibleMeeting, user: Viewer, db: SessionDep) -> EditingTimeOut:
-    """Add an increment of active editing time (the editor sends these periodically). Not
-    audited: it fires every few minutes while someone edits and carries no content."""
+def post_editing_time(body: EditingTimeIn, meeting: VisibleMeeting, user: Editor, db: SessionDep) -> EditingTimeOut:
+    """Add an increment of active editing time (the editor sends these periodically). Only users
+    who may edit log it: a clerk's or evaluator's read-only look is not editing and must not shrink
+    the hours saved. Not audited: it fires every few minutes and carries no content."""
     total = add_editing_time(db, meeting, user, body.active_seconds)
     db.commit()
     return EditingTimeOut(meeting_id=meeting.id, total_seconds=total)

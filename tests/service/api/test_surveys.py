@@ -154,3 +154,13 @@ def test_whole_month_close_covers_every_department(app, client, auth):
     listed = client.get("/api/reports/closures", headers=auth("evaluator")).json()
     assert [(c["year"], c["month"], c["department_id"]) for c in listed] == [(2024, 6, None)]
     assert client.get("/api/reports/closures", headers=auth("clerk_a")).status_code == 403
+
+
+def test_only_users_who_may_edit_log_editing_time(client, auth, march):
+    """Clerks and evaluators open the draft read-only: their time on it is not editing time and
+    must not shrink the hours saved (service.kpi.figures.minutes_saved)."""
+    url = f"/api/meetings/{march}/editing-time"
+    r = client.post(url, headers=auth("clerk_a"), json={"active_seconds": 60})  # sees the meeting, may not edit
+    assert r.status_code == 403 and r.json()["error"] == "forbidden"
+    staff = auth("staff_a")
+    assert client.post(url, headers=staff, json={"active_seconds": 5}).json()["total_seconds"] == 5.0
