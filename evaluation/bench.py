@@ -43,6 +43,7 @@ from evaluation.bench_report import BaselineStats, BenchReport, RunResult, Stage
 from evaluation.corpus import load_corpus
 from evaluation.metrics import char_errors
 from evaluation.rss import RssSampler, read_rss_bytes, ru_maxrss_bytes
+from evaluation.score import corpus_variants, plain_transcribe
 from models.errors import GijirokuError
 from models.types import SAMPLE_RATE
 
@@ -234,10 +235,7 @@ def measure_baseline(
     """Plain sequential faster-whisper: (text, wall seconds, peak RSS bytes)."""
     sampler.mark("baseline")
     started = time.perf_counter()
-    segments, _info = model.transcribe(
-        str(audio_path), language=None if language == "auto" else language, beam_size=beam_size, vad_filter=True
-    )
-    text = "".join(segment.text for segment in segments)  # decoding happens while iterating
+    text = plain_transcribe(model, audio_path, language, beam_size)
     wall = time.perf_counter() - started
     sampler.mark("idle")
     return text, wall, sampler.peak("baseline")
@@ -473,7 +471,14 @@ def run_bench(
         runs=runs,
         pooled=pool(corpus_runs) if len(corpus_runs) > 1 else None,
         failures=failures,
+        per_variant=_pooled_per_variant(corpus_runs) if len(variants) > 1 else [],
     )
+
+
+def _pooled_per_variant(runs: Sequence[RunResult]) -> list[RunResult]:
+    """One pooled row per variant: a degraded set's table per recording condition."""
+    rows = (pool([r for r in runs if r.variant == v]) for v in dict.fromkeys(r.variant for r in runs))
+    return [row for row in rows if row is not None]
 
 
 # --- command line -------------------------------------------------------------------------------
@@ -483,7 +488,12 @@ def add_bench_commands(commands) -> None:
 
     bench = commands.add_parser("bench", help="speed and memory per stage vs plain faster-whisper")
     bench.add_argument("corpus_dir", type=Path)
-    bench.add_argument("--variant", choices=["clean", "noisy", "all"], default="clean")
+    bench.add_argument(
+        "--variant",
+        nargs="+",
+        default=["clean"],
+        help="audio variants to run (clean, noisy, a degraded set's conditions) or 'all' (default: clean)",
+    )
     bench.add_argument(
         "--long",
         type=float,
@@ -522,7 +532,7 @@ def add_bench_commands(commands) -> None:
 def bench_command(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from evaluation.bench_report import render, to_json
 
-    variants = ("clean", "noisy") if args.variant == "all" else (args.variant,)
+    variants = corpus_variants(load_corpus(args.corpus_dir)) if args.variant == ["all"] else tuple(args.variant)
     report = run_bench(
         args.corpus_dir,
         variants,

@@ -115,6 +115,7 @@ class BenchReport:
     runs: list[RunResult]
     pooled: RunResult | None = None  # corpus meetings summed (not the tiled long runs)
     failures: list[str] = field(default_factory=list)
+    per_variant: list[RunResult] = field(default_factory=list)  # pooled per variant (degraded set's conditions)
 
 
 def pool(runs: Sequence[RunResult], name: str = "ALL") -> RunResult | None:
@@ -238,7 +239,7 @@ def to_markdown(report: BenchReport) -> str:
     runs = list(report.runs)
     corpus_rows = [r for r in runs if not r.name.startswith("long_")]
     long_rows = [r for r in runs if r.name.startswith("long_")]
-    ordered = [*corpus_rows, *([report.pooled] if report.pooled else []), *long_rows]
+    ordered = [*corpus_rows, *report.per_variant, *([report.pooled] if report.pooled else []), *long_rows]
 
     lines = [f"## Benchmark {report.date[:10]}", "", *_config_lines(report), ""]
 
@@ -322,6 +323,7 @@ def to_json(report: BenchReport) -> str:
         "machine": report.machine,
         "runs": [r.to_dict() for r in report.runs],
         "pooled": report.pooled.to_dict() if report.pooled else None,
+        "per_variant": [r.to_dict() for r in report.per_variant],
         "failures": report.failures,
     }
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"

@@ -24,18 +24,25 @@ COLUMNS = {
     "jer": "JER %",
     "missed_speech_s": "missed s",
     "lost_turns": "lost turns",
+    "speakers": "speakers found/ref",
+    "plain_cer": "plain CER %",  # plain faster-whisper on the same audio (score --baseline)
 }
 FORMATS = ("md", "csv", "json")
 
 
-def _cell(value: Rate | float, key: str) -> str:
+def _cell(score: MeetingScore, key: str) -> str:
+    if key == "speakers":
+        return f"{score.speakers_found}/{score.speakers_ref}"
+    value = getattr(score, key)
+    if value is None:
+        return "—"
     if isinstance(value, Rate):
         return f"{value.errors:g}/{value.total:g}" if key == "lost_turns" else f"{100 * value.value:.2f}"
     return f"{value:.2f}"
 
 
 def _rows(scores: Sequence[MeetingScore]) -> list[list[str]]:
-    return [[s.name, s.variant, *(_cell(getattr(s, key), key) for key in COLUMNS)] for s in scores]
+    return [[s.name, s.variant, *(_cell(s, key) for key in COLUMNS)] for s in scores]
 
 
 def to_markdown(scores: Sequence[MeetingScore]) -> str:
@@ -57,7 +64,7 @@ def to_json(scores: Sequence[MeetingScore]) -> str:
     def encode(value: object) -> object:
         if isinstance(value, Rate):
             return {"value": value.value, "errors": value.errors, "total": value.total}
-        return value
+        return value  # numbers, and None for a plain CER that was not measured
 
     records = [{f.name: encode(getattr(s, f.name)) for f in fields(s)} for s in scores]
     return json.dumps(records, ensure_ascii=False, indent=1) + "\n"

@@ -27,10 +27,11 @@ from evaluation.metrics import (
 from models.errors import GijirokuError
 from models.types import Minutes, SpeakerSegment
 
-VARIANTS = ("clean", "noisy")
+VARIANTS = ("clean", "noisy")  # the shared corpus' variants; a degraded set has one per condition
 DER_COLLAR = 0.25
 
 HypothesisSource = Callable[[Meeting, str], Minutes]
+BaselineSource = Callable[[Meeting, str], str]  # plain faster-whisper's text for the same audio
 
 
 @dataclass(frozen=True)
@@ -46,11 +47,15 @@ class MeetingScore:
     jer: Rate
     missed_speech_s: float
     lost_turns: Rate  # lost reference segments / reference segments
+    speakers_found: int = 0  # distinct speakers in the minutes (pooled: summed over meetings)
+    speakers_ref: int = 0  # distinct reference speakers
+    plain_cer: Rate | None = None  # plain faster-whisper on the same audio, when measured
 
     def __add__(self, other: MeetingScore) -> MeetingScore:
-        """Pool two scores: rates add errors and totals, seconds add up."""
+        """Pool two scores: rates add errors and totals, seconds and counts add up; the plain CER
+        only when both sides have one, so it always covers the same audio as ``cer``."""
         merged = {
-            f.name: getattr(self, f.name) + getattr(other, f.name)
+            f.name: _add(getattr(self, f.name), getattr(other, f.name))
             for f in fields(self)
             if f.name not in ("name", "variant")
         }
@@ -58,7 +63,13 @@ class MeetingScore:
         return MeetingScore(name="ALL", variant=variant, **merged)
 
 
-def score_minutes(meeting: Meeting, variant: str, minutes: Minutes) -> MeetingScore:
+def _add(a, b):
+    return None if a is None or b is None else a + b
+
+
+def score_minutes(meeting: Meeting, variant: str, minutes: Minutes, plain_text: str | None = None) -> MeetingScore:
+    """All scores of one meeting's minutes; ``plain_text``: plain faster-whisper's transcript of the
+    same audio, scored beside it."""
     turns = sorted(minutes.turns, key=lambda t: t.start)
     hyp_text = "".join(t.text for t in turns)
     ref_segments = meeting.speaker_segments()
@@ -81,6 +92,9 @@ def score_minutes(meeting: Meeting, variant: str, minutes: Minutes) -> MeetingSc
         jer=jer(ref_segments, hyp_segments, duration=duration),
         missed_speech_s=missed_speech(ref_segments, hyp_segments),
         lost_turns=Rate(len(lost), len(meeting.segments)),
+        speakers_found=len({t.speaker for t in turns}),
+        speakers_ref=len({s.speaker for s in meeting.segments}),
+        plain_cer=char_errors(meeting.reference_text, plain_text) if plain_text is not None else None,
     )
 
 
@@ -111,11 +125,12 @@ def hypotheses_from_dir(hyp_dir: Path) -> HypothesisSource:
     return load
 
 
-def hypotheses_from_pipeline() -> HypothesisSource:
+def hypotheses_from_pipeline(pipeline=None) -> HypothesisSource:
     """Run the transcription pipeline on each meeting's audio (slow: real models), as configured."""
-    from models.settings import ModelSettings
+    if pipeline is None:
+        from models.settings import ModelSettings
 
-    pipeline = ModelSettings().pipeline()
+        pipeline = ModelSettings().pipeline()
 
     def run(meeting: Meeting, variant: str) -> Minutes:
         return pipeline.run(meeting.audio[variant])
@@ -123,15 +138,69 @@ def hypotheses_from_pipeline() -> HypothesisSource:
     return run
 
 
+def cached_hypotheses(source: HypothesisSource, cache_dir: Path) -> HypothesisSource:
+    """``source``, with each result saved as ``<name>.<variant>.json`` (the ``hypotheses_from_dir``
+    form) and read back instead of recomputed: a long run over a degraded grid resumes where it
+    stopped, and the saved minutes can be scored again."""
+    saved = hypotheses_from_dir(cache_dir)
+
+    def load(meeting: Meeting, variant: str) -> Minutes:
+        path = cache_dir / f"{meeting.name}.{variant}.json"
+        if path.is_file():
+            return saved(meeting, variant)
+        minutes = source(meeting, variant)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(minutes.to_dict(), ensure_ascii=False), encoding="utf-8")
+        return minutes
+
+    return load
+
+
+def plain_transcribe(model, audio_path: Path, language: str, beam_size: int) -> str:
+    """What the pipeline replaced: sequential ``WhisperModel.transcribe`` with VAD, no prompt."""
+    segments, _info = model.transcribe(
+        str(audio_path), language=None if language == "auto" else language, beam_size=beam_size, vad_filter=True
+    )
+    return "".join(segment.text for segment in segments)  # decoding happens while iterating
+
+
+def baseline_from_pipeline(pipeline, cache_dir: Path | None = None) -> BaselineSource:
+    """Plain faster-whisper with the pipeline's own loaded model, language and beam, so both sides
+    of a comparison differ only in what the pipeline adds. With ``cache_dir`` each transcript is
+    kept as ``<name>.<variant>.plain.txt``: it does not change when the pipeline does."""
+
+    def run(meeting: Meeting, variant: str) -> str:
+        path = cache_dir / f"{meeting.name}.{variant}.plain.txt" if cache_dir else None
+        if path is not None and path.is_file():
+            return path.read_text(encoding="utf-8")
+        o = pipeline.options
+        text = plain_transcribe(pipeline.whisper, meeting.audio[variant], o.language, o.beam_size)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return text
+
+    return run
+
+
+def corpus_variants(meetings: Iterable[Meeting]) -> tuple[str, ...]:
+    """Every audio variant of the corpus (a degraded set's conditions), in first-seen order."""
+    return tuple(dict.fromkeys(v for m in meetings for v in m.audio))
+
+
 def score_corpus(
-    meetings: Iterable[Meeting], variants: Iterable[str], hypotheses: HypothesisSource
+    meetings: Iterable[Meeting],
+    variants: Iterable[str],
+    hypotheses: HypothesisSource,
+    baseline: BaselineSource | None = None,
 ) -> Iterator[MeetingScore]:
     """Per meeting and variant; a meeting without audio for a variant is skipped for it."""
     variants = tuple(variants)
     for meeting in meetings:
         for variant in variants:
             if variant in meeting.audio:
-                yield score_minutes(meeting, variant, hypotheses(meeting, variant))
+                plain = baseline(meeting, variant) if baseline else None
+                yield score_minutes(meeting, variant, hypotheses(meeting, variant), plain)
 
 
 def pooled(scores: Sequence[MeetingScore]) -> MeetingScore | None:
@@ -139,3 +208,10 @@ def pooled(scores: Sequence[MeetingScore]) -> MeetingScore | None:
     if not scores:
         return None
     return replace(reduce(operator.add, scores), name="ALL")
+
+
+def pooled_by_variant(scores: Sequence[MeetingScore]) -> list[MeetingScore]:
+    """One aggregate row per variant (per recording condition of a degraded set), in score order."""
+    variants = dict.fromkeys(s.variant for s in scores)
+    rows = [pooled([s for s in scores if s.variant == v]) for v in variants]
+    return [row for row in rows if row is not None]

@@ -21,20 +21,29 @@ import numpy as np
 
 from models.attribution import attribute, build_turns
 from models.audio import decode_audio
+from models.diarization.ge2e import SpeakerEncoder
 from models.diarization.single import one_speaker
 from models.draft import Vocabulary, clean_text, verbatim_text
 from models.errors import GijirokuError
+from models.materials import Materials
+from models.materials.draft import draft_with_materials
+from models.materials.hints import hint_prompt, top_terms
+from models.materials.two_pass import redecode_with_terms
+from models.quality import estimate_quality
 from models.transcription import (
     DEFAULT_PROMPT_JA,
     Clip,
     Transcriber,
     TranscriptionOptions,
+    merge_recovered,
     pack_clips,
     plan_clips,
     retry_clips,
 )
 from models.types import NO_HINT, SAMPLE_RATE, MeetingInfo, Minutes, Speaker, SpeakerCountHint, SpeakerSegment, Turn
 from models.vad import speech_regions
+from models.voices.identify import identify_speakers
+from models.voices.matching import VoiceMatch, VoiceRegistry
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +91,7 @@ class PipelineOptions:
     pyannote_dir: Path | None = None
     pyannote_segmentation_step: float = 0.5
     vocabulary_hints: bool = False  # also pass a run's vocabulary to Whisper as hotwords
+    materials_hints: str = "two-pass"  # how a run's materials reach Whisper (models.materials.hints)
 
 
 @dataclass(frozen=True)
@@ -92,6 +102,8 @@ class RunOptions:
     speakers: SpeakerCountHint = NO_HINT
     language: str | None = None  # None: the pipeline's language; "auto" detects it
     vocabulary: Vocabulary | None = None
+    materials: Materials | None = None  # the meeting's documents (会議資料): hints, corrections
+    voices: VoiceRegistry | None = None  # people whose voices may name the diarized speakers
 
 
 @dataclass(frozen=True)
@@ -100,6 +112,20 @@ class PipelineRun:
 
     minutes: Minutes
     stage_seconds: dict[str, float]
+
+
+def draft_turns(turns: list[Turn], vocabulary: Vocabulary | None, materials: Materials | None = None) -> None:
+    """The draft stage on turns whose ``text`` is Whisper's joined words: verbatim and cleaned
+    text, the vocabulary, and the materials' corrections and suggestions (the materials benchmark
+    calls it again on saved words)."""
+    for turn in turns:
+        raw = turn.text  # Whisper's words as joined: its spaces still mark pauses for ケバ取り
+        verbatim = verbatim_text(raw)
+        turn.text = vocabulary.apply(verbatim) if vocabulary else verbatim
+        if materials:
+            draft_with_materials(turn, raw, vocabulary, materials)
+        else:
+            turn.clean_text = clean_text(raw, vocabulary)
 
 
 class _Stages:
@@ -129,6 +155,7 @@ class Pipeline:
         self._diarizer = diarizer
         self._whisper_lock = threading.Lock()
         self._diarizer_lock = threading.Lock()
+        self._voice_encoder: SpeakerEncoder | None = None
 
     # --- models, loaded once ------------------------------------------------------------------
     @property
@@ -157,6 +184,18 @@ class Pipeline:
                 )
             return self._diarizer
 
+    @property
+    def voice_encoder(self) -> SpeakerEncoder:
+        """The diarizer's own GE2E encoder when it has one (the bundled diarizer), else one loaded
+        for voice matching alone (pyannote, none): prints always come from ``GE2E_ENCODER``."""
+        encoder = getattr(self.diarizer, "encoder", None)
+        if isinstance(encoder, SpeakerEncoder):
+            return encoder
+        with self._diarizer_lock:
+            if self._voice_encoder is None:
+                self._voice_encoder = SpeakerEncoder()
+            return self._voice_encoder
+
     # --- stages ---------------------------------------------------------------------------------
     def _diarize(
         self, audio: np.ndarray, speakers: SpeakerCountHint, warnings: list[str], progress: Callable[[float], None]
@@ -173,22 +212,37 @@ class Pipeline:
             segments = one_speaker(speech_regions(audio))
         return segments
 
+    def _identify(
+        self,
+        audio: np.ndarray,
+        segments: list[SpeakerSegment],
+        voices: VoiceRegistry,
+        meeting: MeetingInfo | None,
+        warnings: list[str],
+    ) -> list[VoiceMatch]:
+        """Registered voices → speaker names; a failure leaves every speaker 話者N, never the run."""
+        try:
+            return identify_speakers(self.voice_encoder, audio, segments, voices, meeting)
+        except Exception:
+            log.exception("voice matching failed; speakers keep their numbers")
+            warnings.append("登録話者との照合に失敗したため、話者名は付けていません。")
+            return []
+
     def _transcription(self, run: RunOptions) -> TranscriptionOptions:
         o = self.options
+        hotwords = run.vocabulary.hotwords() if run.vocabulary and o.vocabulary_hints else None
+        prompt = o.prompt
+        if run.materials and o.materials_hints == "prompt":
+            prompt = hint_prompt(o.prompt, top_terms(run.materials))
+        elif run.materials and o.materials_hints == "hotwords":
+            hotwords = "、".join(filter(None, [hotwords, *top_terms(run.materials)]))
         return TranscriptionOptions(
             language=run.language or o.language,
             beam_size=o.beam_size,
             batch_size=o.batch_size,
-            prompt=o.prompt,
-            hotwords=run.vocabulary.hotwords() if run.vocabulary and o.vocabulary_hints else None,
+            prompt=prompt,
+            hotwords=hotwords,
         )
-
-    def _draft(self, turns: list[Turn], vocabulary: Vocabulary | None) -> None:
-        for turn in turns:
-            raw = turn.text  # Whisper's words as joined: its spaces still mark pauses for ケバ取り
-            verbatim = verbatim_text(raw)
-            turn.text = vocabulary.apply(verbatim) if vocabulary else verbatim
-            turn.clean_text = clean_text(raw, vocabulary)
 
     def run(
         self,
@@ -215,6 +269,7 @@ class Pipeline:
         with stage("decode"):
             audio = decode_audio(Path(audio_path))
             duration = len(audio) / SAMPLE_RATE
+            quality = estimate_quality(audio)  # a few hundred ms per hour of audio
 
         with stage("diarize") as diarize_progress:
             segments = self._diarize(audio, run.speakers, warnings, diarize_progress)
@@ -222,30 +277,41 @@ class Pipeline:
             raise GijirokuError(
                 "no_speech", "音声から発言を検出できませんでした。", "No speech was found in the recording.", status=422
             )
+        matches: list[VoiceMatch] = []
+        if run.voices and run.voices.people:  # timed apart: the issue caps it at 5 % of the run
+            started = time.perf_counter()
+            matches = self._identify(audio, segments, run.voices, meeting, warnings)
+            stage.seconds["voices"] = time.perf_counter() - started
 
         with stage("transcribe") as transcribe_progress:
             transcription = self._transcription(run)
             clips: list[Clip] = pack_clips(plan_clips(segments, duration, transcription), transcription.pack_s)
             transcriber = Transcriber(self.whisper, transcription)
             clip_words, language = transcriber.transcribe(audio, clips, transcribe_progress)
-            # Second chance for speech no word came back for (content loss is the worst error).
+            # Second chance for speech no word came back for (content loss is the worst error),
+            # without the prompt the first pass may have fallen back on instead of the speech.
             retry = retry_clips(segments, clip_words, duration, transcription)
             if retry:
-                recovered, _ = transcriber.transcribe(audio, retry, language=language)
-                clip_words += [cw for cw in recovered if cw.words]
+                recovered, _ = transcriber.transcribe(audio, retry, language=language, prompted=False)
+                clip_words = merge_recovered(clip_words, recovered)
+            if run.materials and self.options.materials_hints == "two-pass":
+                clip_words, _ = redecode_with_terms(
+                    transcriber, audio, clip_words, run.materials, language, transcription.prompt
+                )
             del audio
 
         with stage("attribute"):
             turns = build_turns(attribute(clip_words, segments))
 
         with stage("draft"):
-            self._draft(turns, run.vocabulary)
+            draft_turns(turns, run.vocabulary, run.materials)
             turns = [turn for turn in turns if turn.text]
             order: list[str] = []
             for turn in turns:
                 if turn.speaker not in order:
                     order.append(turn.speaker)
-            speakers = [Speaker(id=sid, label=f"話者{i + 1}") for i, sid in enumerate(order)]
+            named = {m.speaker: m.label for m in matches}
+            speakers = [Speaker(id=sid, label=named.get(sid, f"話者{i + 1}")) for i, sid in enumerate(order)]
             if not turns:
                 warnings.append("発言の文字起こし結果が空でした。")
         minutes = Minutes(
@@ -255,5 +321,7 @@ class Pipeline:
             duration=round(duration, 3),
             language=language,
             warnings=warnings,
+            voice_matches=[m for m in matches if m.speaker in order],
+            quality=quality,
         )
         return PipelineRun(minutes, stage.seconds)

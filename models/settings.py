@@ -34,6 +34,9 @@ class ModelSettings(BaseSettings):
     cpu_threads: int = 0  # 0: let CTranslate2 decide
     language: str = "ja"  # "auto" detects the language
     beam_size: int = 5
+    # how a meeting's materials (会議資料) reach Whisper: off, prompt, hotwords or two-pass
+    # (docs/benchmarks.md, "Meeting materials")
+    materials_hints: Literal["off", "prompt", "hotwords", "two-pass"] = "two-pass"
 
     # --- diarization ---------------------------------------------------------------------
     diarizer: Literal["auto", "bundled", "pyannote", "none"] = "auto"

@@ -41,8 +41,12 @@ _HALLUCINATION_PHRASES = (
 )
 _JA_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+PROMPT_ECHO_SHARE = 0.5  # see prompt_echo
 # Shorter stretches hold no word: Whisper invents one for them, and an empty clip crashes its batch.
 MIN_CLIP_S = 0.1
+# A stretch of a diarized turn this long with no recognised word is decoded again (``uncovered_segments``):
+# about ten characters of Japanese, longer than the pauses the VAD leaves inside a turn (0.3 s).
+RETRY_GAP_S = 1.5
 
 
 @dataclass(frozen=True)
@@ -204,12 +208,19 @@ def pack_clips(clips: Sequence[Clip], pack_s: float) -> list[Clip]:
 
 
 def uncovered_segments(
-    segments: Sequence[SpeakerSegment], clip_words: Sequence[ClipWords], min_duration_s: float = 0.5
+    segments: Sequence[SpeakerSegment],
+    clip_words: Sequence[ClipWords],
+    min_duration_s: float = 0.5,
+    min_gap_s: float = RETRY_GAP_S,
 ) -> list[SpeakerSegment]:
-    """Diarized speech that no recognised word touches: the words Whisper skipped.
+    """Diarized speech no recognised word covers: the words Whisper skipped.
 
     Whisper tends to drop a short phrase at the start or end of a clip (「はい、委員長。」 right after
-    another speaker), so those stretches get a second, clip-of-their-own decoding.
+    another speaker): a segment no word touches (at least ``min_duration_s`` long) is returned
+    whole. On degraded audio it also stops early inside a long turn and skips its second half (a
+    reverberant room lost 「大沢地区からは…いかがでしょうか」, 33 characters; docs/benchmarks.md, issue
+    12), so a stretch of at least ``min_gap_s`` inside a touched segment with no word is returned
+    too. Either gets a second, clip-of-its-own decoding.
     """
     spans = sorted((w.start, w.end) for cw in clip_words for w in cw.words)
     starts = [a for a, _ in spans]
@@ -217,11 +228,53 @@ def uncovered_segments(
     for seg in segments:
         if seg.end - seg.start < min_duration_s:
             continue
-        i = bisect.bisect_left(starts, seg.end)  # words starting before the segment ends ...
-        touched = any(b > seg.start for _, b in spans[max(0, i - 50) : i])  # ... the last 50 suffice: words are short
-        if not touched:
+        lo = bisect.bisect_left(starts, seg.start)
+        hi = bisect.bisect_left(starts, seg.end)  # words starting before the segment ends ...
+        inside = [(a, b) for a, b in spans[max(0, lo - 50) : hi] if b > seg.start]  # ... earlier ones are short
+        if not inside:
             missing.append(seg)
+            continue
+        cursor = seg.start
+        for a, b in [*inside, (seg.end, seg.end)]:
+            if min(a, seg.end) - cursor >= min_gap_s:
+                missing.append(SpeakerSegment(cursor, min(a, seg.end), seg.speaker))
+            cursor = max(cursor, b)
     return missing
+
+
+def merge_recovered(clip_words: Sequence[ClipWords], recovered: Sequence[ClipWords]) -> list[ClipWords]:
+    """The first pass's words with the retry's added in time order.
+
+    A recovered word goes into the first-pass clip whose span holds it, in time order, so a stretch
+    recovered inside a long clip is read where it was said rather than after the clip's last word
+    (words are attributed clip by clip); words outside every first-pass clip keep their own clip. A
+    recovered word whose midpoint falls on a first-pass word is the same word heard again through
+    the retry's padding, and is dropped.
+    """
+    spans = sorted((w.start, w.end) for cw in clip_words for w in cw.words)
+    starts = [a for a, _ in spans]
+
+    def heard(word: Word) -> bool:
+        mid = (word.start + word.end) / 2
+        i = bisect.bisect_right(starts, mid)
+        return any(a <= mid <= b for a, b in spans[max(0, i - 50) : i])
+
+    merged = [ClipWords(cw.clip, list(cw.words)) for cw in clip_words]
+    extra: list[ClipWords] = []
+    for cw in recovered:
+        own: list[Word] = []
+        for word in cw.words:
+            if heard(word):
+                continue
+            mid = (word.start + word.end) / 2
+            home = next((m for m in merged if m.clip.start <= mid <= m.clip.end), None)
+            if home is None:
+                own.append(word)
+            else:
+                bisect.insort(home.words, word, key=lambda w: w.start)
+        if own:
+            extra.append(ClipWords(cw.clip, own))
+    return merged + extra
 
 
 def _is_hallucination(
@@ -231,12 +284,16 @@ def _is_hallucination(
     avg_logprob: float,
     compression_ratio: float,
     options: TranscriptionOptions,
+    prompt: str | None = None,
 ) -> bool:
-    """Whisper's own silence rule, a repetition-loop rule, known phrases, and wrong-script text."""
+    """Whisper's own silence rule, a repetition-loop rule, known phrases, wrong-script text, and
+    the prompt said back where Whisper itself thinks nobody speaks (``prompt_echo``)."""
     stripped = text.strip()
     if not stripped:
         return True
     if no_speech_prob > options.no_speech_threshold and avg_logprob < options.log_prob_threshold:
+        return True
+    if no_speech_prob > options.no_speech_threshold and prompt and prompt_echo(stripped, prompt) >= PROMPT_ECHO_SHARE:
         return True
     if compression_ratio > options.compression_ratio_threshold:
         return True
@@ -245,6 +302,33 @@ def _is_hallucination(
         return True
     # Japanese meeting audio that comes back as English sentences is noise made into words.
     return language == "ja" and not _JA_CHAR.search(stripped) and len(_LATIN_WORD.findall(stripped)) >= 2
+
+
+def prompt_echo(text: str, prompt: str) -> float:
+    """Share of ``text``'s characters (punctuation aside) inside pieces of two or more characters
+    that also occur in ``prompt``.
+
+    In room noise Whisper repeats its prompt with confidence (「委員長、質疑、答弁」 from the
+    generic prompt, 「産業振興委員会の会議録」 once the materials' terms are in it: measured,
+    tests/models/materials/test_silence_real_model.py); its log-probability is then high, so its
+    own silence rule misses it, but its no-speech probability stays high.
+    """
+    chars = [c for c in text if unicodedata.category(c)[0] not in "PZC"]
+    source = "".join(c for c in prompt if unicodedata.category(c)[0] not in "PZC")
+    if not chars:
+        return 0.0
+    covered = 0
+    i = 0
+    while i < len(chars):
+        length = 0
+        while i + length < len(chars) and "".join(chars[i : i + length + 1]) in source:
+            length += 1
+        if length >= 2:
+            covered += length
+            i += length
+        else:
+            i += 1
+    return covered / len(chars)
 
 
 class Transcriber:
@@ -273,9 +357,17 @@ class Transcriber:
         clips: Sequence[Clip],
         progress: Callable[[float], None] | None = None,
         language: str | None = None,
+        prompt: str | None = None,
+        prompted: bool = True,
     ) -> tuple[list[ClipWords], str]:
         """Decode every clip; returns the words per clip (absolute times, input order) and the
-        language used (``language`` skips detection when the caller already knows it).
+        language used (``language`` skips detection when the caller already knows it; ``prompt``
+        replaces the options' prompt for these clips, as the materials' second pass does).
+
+        ``prompted=False`` decodes without any prompt: the second chance for speech the prompted
+        pass lost. On degraded audio the prompt is what Whisper falls back on when it hears little:
+        a reverberant clip came back as 「答弁。答弁。答弁。」, the prompt's last word, where the same
+        clip without it gave the speech (docs/benchmarks.md, "Real recording conditions").
 
         Clips are batched shortest first: a batch of similar lengths wastes no decoding steps on
         finished short clips while the long one is still running.
@@ -283,7 +375,7 @@ class Transcriber:
         opts = self.options
         if language is None:
             language = opts.language if opts.language != "auto" else self.detect_language(audio)
-        prompt = opts.prompt if language == "ja" else None
+        prompt = (prompt or opts.prompt) if language == "ja" and prompted else None
         words: dict[int, list[Word]] = {}
         batch = max(1, opts.batch_size)
         order = sorted(range(len(clips)), key=lambda i: clips[i].end - clips[i].start)
@@ -307,7 +399,7 @@ class Transcriber:
                 words[i] = []
             for seg in segments:
                 if _is_hallucination(
-                    seg.text, language, seg.no_speech_prob, seg.avg_logprob, seg.compression_ratio, opts
+                    seg.text, language, seg.no_speech_prob, seg.avg_logprob, seg.compression_ratio, opts, prompt
                 ):
                     continue
                 index = indexes[_clip_index(group, seg.start, seg.end)]

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from models.voices.matching import VoiceMatch
 
 SAMPLE_RATE = 16_000
 
@@ -22,6 +25,7 @@ class Word:
     end: float
     word: str
     probability: float
+    confirmed: bool = False  # staff corrected or confirmed it in the editor: no longer 要確認
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,30 @@ class SpeakerCountHint:
 NO_HINT = SpeakerCountHint()
 
 
+@dataclass(frozen=True)
+class TermReplacement:
+    """A span of the verbatim text replaced by a term of the meeting's materials because the two
+    read alike (``models.materials.correction``); ``start`` is the replacement's offset in
+    ``Turn.text``, so the editor can show it and put ``original`` back."""
+
+    original: str
+    replacement: str
+    start: int
+    similarity: float
+
+
+@dataclass(frozen=True)
+class MaterialSuggestion:
+    """The materials' exact wording offered for a span of ``Turn.clean_text`` (a passage read
+    aloud, or a figure): never applied by the pipeline, only accepted by staff in the editor."""
+
+    kind: str  # "passage" | "figure"
+    original: str
+    suggestion: str
+    start: int  # offset of ``original`` in ``Turn.clean_text``
+    similarity: float
+
+
 @dataclass
 class Turn:
     """One speaker's uninterrupted contribution: what the editor shows as one paragraph."""
@@ -68,6 +96,12 @@ class Turn:
     text: str  # verbatim (素起こし)
     clean_text: str  # ケバ取り: fillers and repeats removed, numbers normalised
     words: list[Word] = field(default_factory=list)
+    # staff changed clean_text by hand in a way text cannot carry: corrections of text no longer
+    # re-derive it (models.draft.corrections)
+    clean_edited: bool = False
+    # from the meeting's materials (models.materials): what was replaced, what is offered
+    replacements: list[TermReplacement] = field(default_factory=list)
+    suggestions: list[MaterialSuggestion] = field(default_factory=list)
 
 
 @dataclass
@@ -88,6 +122,36 @@ class MeetingInfo:
     agenda: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class RecordingQuality:
+    """How good the upload is for recognition (``models.quality.estimate_quality``): measured
+    once from the decoded audio, with the grade and the Japanese advice derived from it. A value
+    is None where it could not be measured (too short, too noisy to find free decays)."""
+
+    speech_level_dbfs: float | None  # active speech level (ITU-T P.56 on frames), dBFS
+    snr_db: float | None
+    reverb_t60_s: float | None  # blind estimate
+    clipping_ratio: float  # share of samples on the clipped plateau
+    bandwidth_hz: float | None  # highest frequency the speech reaches above the noise
+    grade: str  # "good" | "fair" | "poor" | "unknown"
+    advice: tuple[str, ...] = ()  # what to change next time, worst problem first
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "advice": list(self.advice)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RecordingQuality:
+        return cls(
+            speech_level_dbfs=data.get("speech_level_dbfs"),
+            snr_db=data.get("snr_db"),
+            reverb_t60_s=data.get("reverb_t60_s"),
+            clipping_ratio=float(data.get("clipping_ratio") or 0.0),
+            bandwidth_hz=data.get("bandwidth_hz"),
+            grade=str(data.get("grade") or "unknown"),
+            advice=tuple(data.get("advice") or ()),
+        )
+
+
 @dataclass
 class Minutes:
     meeting: MeetingInfo
@@ -96,6 +160,10 @@ class Minutes:
     duration: float = 0.0
     language: str = "ja"
     warnings: list[str] = field(default_factory=list)  # e.g. diarization fell back to one speaker
+    # speakers named from the voice registry, with their scores: for the service's confirm/reject,
+    # kept out of ``to_dict`` (and so out of every export)
+    voice_matches: list[VoiceMatch] = field(default_factory=list)
+    quality: RecordingQuality | None = None  # None: not measured (minutes made before issue 12)
 
     def speaker_label(self, speaker_id: str) -> str:
         for s in self.speakers:
@@ -112,7 +180,8 @@ class Minutes:
             "language": self.language,
             "warnings": list(self.warnings),
             "speakers": [asdict(s) for s in self.speakers],
-            "turns": [asdict(t) for t in self.turns],
+            "turns": [_turn_dict(t) for t in self.turns],
+            **({"quality": self.quality.to_dict()} if self.quality else {}),
         }
 
     @classmethod
@@ -135,6 +204,9 @@ class Minutes:
                 text=t.get("text", ""),
                 clean_text=t.get("clean_text", t.get("text", "")),
                 words=[Word(**w) for w in t.get("words", [])],
+                clean_edited=bool(t.get("clean_edited", False)),
+                replacements=[TermReplacement(**r) for r in t.get("replacements", [])],
+                suggestions=[MaterialSuggestion(**x) for x in t.get("suggestions", [])],
             )
             for t in data.get("turns", [])
         ]
@@ -145,4 +217,20 @@ class Minutes:
             duration=float(data.get("duration", 0.0)),
             language=data.get("language", "ja"),
             warnings=list(data.get("warnings", [])),
+            quality=RecordingQuality.from_dict(data["quality"]) if data.get("quality") else None,
         )
+
+
+def _turn_dict(turn: Turn) -> dict[str, Any]:
+    """A turn in the JSON format; the editor's flags only where set, so a draft nobody touched
+    reads as before they existed."""
+    out = asdict(turn)
+    if not turn.clean_edited:
+        del out["clean_edited"]
+    for key in ("replacements", "suggestions"):
+        if not out[key]:
+            del out[key]
+    for w in out["words"]:
+        if not w["confirmed"]:
+            del w["confirmed"]
+    return out

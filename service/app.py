@@ -14,7 +14,21 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from service.api import admin, auth, exports, health, jobs, meetings, reports, surveys, transcripts, vocabulary
+from service.api import (
+    admin,
+    auth,
+    corrections,
+    exports,
+    health,
+    jobs,
+    materials,
+    meetings,
+    reports,
+    surveys,
+    transcripts,
+    vocabulary,
+    voices,
+)
 from service.body_guard import BodyGuard
 from service.bootstrap import ensure_admin_from_env
 from service.config import Settings, get_settings
@@ -94,9 +108,25 @@ def create_app(
     )
     app.state.ctx = ctx
     install_error_handlers(app)
-    app.add_middleware(BodyGuard, transcript_bytes=settings.max_transcript_bytes)  # size and text of every body
+    app.add_middleware(
+        BodyGuard, transcript_bytes=settings.max_transcript_bytes, materials_bytes=settings.max_materials_bytes
+    )  # size and text of every body
     app.add_middleware(SecurityHeaders)  # CSP, framing, nosniff on every response (outermost: BodyGuard's too)
-    for module in (health, auth, admin, meetings, jobs, transcripts, exports, vocabulary, surveys, reports):
+    for module in (
+        health,
+        auth,
+        admin,
+        meetings,
+        materials,
+        jobs,
+        transcripts,
+        corrections,
+        exports,
+        vocabulary,
+        surveys,
+        reports,
+        voices,
+    ):
         app.include_router(module.router)
     app.include_router(web_router)  # HTML pages (issue 5)
     app.include_router(report_pages_router)  # reports and surveys (issue 6)

@@ -33,6 +33,8 @@ SMALL_BODY_BYTES = 64 * 1024  # the largest legitimate small body (a vocabulary 
 _MIB = 1024 * 1024
 _TRANSCRIPT_SAVE = re.compile(r"^/api/meetings/[^/]+/transcript/?$")
 _UPLOAD = "/api/meetings"
+_VOICE_SAMPLE = "/api/voices/samples"  # 話者登録: one person's recording, streamed like an upload
+_MATERIALS = re.compile(r"^/api/meetings/[^/]+/materials/?$")
 
 
 class _NonFinite(ValueError):
@@ -139,16 +141,19 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 
 
 class BodyGuard:
-    def __init__(self, app: ASGIApp, *, transcript_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, transcript_bytes: int, materials_bytes: int = SMALL_BODY_BYTES) -> None:
         self.app = app
         self.transcript_bytes = transcript_bytes
+        self.materials_bytes = materials_bytes
 
     def _limit(self, scope: Scope) -> int | None:
         method, path = scope["method"], scope["path"]
-        if method == "POST" and path.rstrip("/") == _UPLOAD:
+        if method == "POST" and path.rstrip("/") in (_UPLOAD, _VOICE_SAMPLE):
             return None  # service.uploads streams the file to disk and stops at its own limit
         if method == "PUT" and _TRANSCRIPT_SAVE.match(path):
             return self.transcript_bytes
+        if method == "POST" and _MATERIALS.match(path):
+            return self.materials_bytes  # 会議資料: several documents in one multipart body
         return SMALL_BODY_BYTES
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -7,7 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from models.errors import GijirokuError
-from service import transcribe_cli
+from service import transcribe_cli, voices_cli
 from service.config import get_settings
 
 if TYPE_CHECKING:
@@ -115,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_prepare_model)
 
     transcribe_cli.add_parser(sub)
+    voices_cli.add_parser(sub)
 
     p = sub.add_parser("serve", help="run the web service (API, pages, in-process worker)")
     p.add_argument("--host", help="default GIJIROKU_HOST (127.0.0.1)")

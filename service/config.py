@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr
 
 from models.settings import ModelSettings
+from models.voices.matching import DEFAULT_MARGIN, DEFAULT_THRESHOLD, MatchPolicy
 
 
 class Settings(ModelSettings):
@@ -51,6 +52,9 @@ class Settings(ModelSettings):
     # pretty-printed, so 20 MB holds a 6-hour meeting in any formatting and refuses anything far larger.
     max_transcript_mb: int = Field(default=20, ge=1)
     max_duration_hours: float = 6.0
+    # 会議資料 (issue 15): PDF/docx/txt attached to a meeting; only their text is stored
+    max_materials_mb: int = Field(default=20, ge=1)  # per upload request, all files together
+    max_materials_per_meeting: int = Field(default=10, ge=1)
     audio_retention_days: int = 90  # audio is deleted this long after upload; transcripts stay
     retention_sweep_minutes: int = 60  # how often the running service applies the retention rule
     queue: Literal["inprocess", "celery"] = "inprocess"
@@ -67,6 +71,18 @@ class Settings(ModelSettings):
     # A job whose worker died this many times (counting every start) is failed, not re-queued again:
     # a recording that kills the worker must not take every worker down in turn, forever.
     job_max_attempts: int = Field(default=3, ge=1)
+    # 単語登録's impact preview reads the latest revision of this many of the department's most
+    # recent meetings (each is up to a few MB of JSON; the preview answers while staff wait)
+    vocabulary_impact_meetings: int = Field(default=200, ge=1)
+
+    # --- voice profiles 話者登録 (issue 13) -------------------------------------------------
+    # Voiceprints are biometric personal data: false turns the registry off everywhere (no matching,
+    # no enrolment, the pages hide it); prints already stored stay until deleted.
+    voice_profiles: bool = True
+    # A speaker is named only at this cosine similarity or above, and this far ahead of its
+    # runner-up person: the operating point measured in docs/benchmarks.md (issue 13)
+    voice_match_threshold: float = Field(default=DEFAULT_THRESHOLD, ge=-1, le=1)
+    voice_match_margin: float = Field(default=DEFAULT_MARGIN, ge=0, le=2)
 
     # --- reports (issue 6) -------------------------------------------------------------------
     # KPI targets drawn on the report charts; defaults from a prefecture's trial (measured there:
@@ -85,6 +101,15 @@ class Settings(ModelSettings):
             if url.startswith(prefix):
                 return "postgresql+psycopg://" + url[len(prefix) :]
         return url
+
+    @property
+    def voice_match_policy(self) -> MatchPolicy:
+        return MatchPolicy(self.voice_match_threshold, self.voice_match_margin)
+
+    @property
+    def max_materials_bytes(self) -> int:
+        """A materials upload's body: the files' limit plus room for the multipart headers."""
+        return (self.max_materials_mb + 1) * 1024 * 1024
 
     @property
     def max_upload_bytes(self) -> int:

@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from models.errors import GijirokuError, new_error_id, unexpected_error
 from service.security_headers import CONTENT_SECURITY_POLICY, HEADERS
 from service.storage import disk_full, is_disk_full
+from service.validation_messages import describe_all
 
 log = logging.getLogger(__name__)
 
@@ -61,14 +62,14 @@ _STATUS_MESSAGES = {
 
 
 def invalid_request(exc: RequestValidationError) -> GijirokuError:
-    """FastAPI's validation error as ours, naming the fields (never the values) in both languages."""
+    """FastAPI's validation error as ours, naming the fields (never the values): in Japanese by
+    their form labels and what is wrong (``service.validation_messages``), in English by name."""
     fields = sorted(
         {".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path")) for e in exc.errors()}
     )
-    names = "、".join(f for f in fields if f) or "リクエスト"
     return GijirokuError(
         "invalid_request",
-        f"入力内容に誤りがあります: {names}",
+        f"入力内容に誤りがあります。{describe_all(exc.errors())}",
         f"Invalid request: {', '.join(f for f in fields if f) or 'body'}",
         status=422,
     )

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
+from models.diarization.ge2e import SpeakerEncoder
 from models.pipeline import Progress, RunOptions
 from models.types import MeetingInfo, Minutes
 
@@ -34,6 +35,11 @@ class PipelineLike(Protocol):
         progress: Progress | None = None,
         options: RunOptions | None = None,
     ) -> Minutes: ...
+
+    @property
+    def voice_encoder(self) -> SpeakerEncoder:
+        """The encoder voiceprints are made with (enrolment, issue 13)."""
+        ...
 
 
 class ModelManager:

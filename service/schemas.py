@@ -7,9 +7,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
+from models.quality import GRADE_LABELS
 from service.db.models import JobStatus, MonthClosure, Role
 from service.kpi.answers import CONTINUED_USE_LABELS, SATISFACTION_LABELS, ContinuedUse, Satisfaction
 from service.kpi.periods import Period
+from service.uploads import visible_text
 
 MAX_ID = 2**31 - 1  # PostgreSQL integer; larger ids cannot exist, so they never reach the database
 DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -103,6 +105,33 @@ class AuditOut(_FromRow):
 # --- meetings, jobs, transcripts ------------------------------------------------------------
 
 
+class _FiniteFloats(BaseModel):
+    """Times are stored as JSON: "NaN" or "Infinity" (which pydantic would accept as strings) is no
+    number PostgreSQL's JSON, the exports or the editor can handle."""
+
+    model_config = ConfigDict(allow_inf_nan=False)
+
+
+class RecordingQualityIn(_FiniteFloats):
+    """``RecordingQuality.to_dict`` (models.quality): the minutes JSON's ``quality``."""
+
+    speech_level_dbfs: float | None = Field(default=None, description="発言部分の音量（dBFS）")
+    snr_db: float | None = Field(default=None, description="SN比（dB、60 = 雑音を測れないほど小さい）")
+    reverb_t60_s: float | None = Field(default=None, description="残響時間の推定（秒、T60）")
+    clipping_ratio: float = Field(default=0.0, ge=0, le=1, description="音割れしたサンプルの割合")
+    bandwidth_hz: float | None = Field(default=None, description="発言が届いている最高の周波数（Hz）")
+    grade: Literal["good", "fair", "poor", "unknown"] = "unknown"
+    advice: list[str] = Field(default_factory=list, max_length=20, description="改善のための助言（日本語）")
+
+
+class RecordingQualityOut(RecordingQualityIn):
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def grade_label(self) -> str:
+        """良好 / 普通 / 要改善 / 判定できません"""
+        return GRADE_LABELS[self.grade]
+
+
 class JobOut(_FromRow):
     id: int
     meeting_id: int
@@ -117,6 +146,9 @@ class JobOut(_FromRow):
     created_at: dt.datetime
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
+    recording_quality: RecordingQualityOut | None = Field(
+        default=None, description="録音品質の診断（完了したジョブのみ）"
+    )
 
 
 class MeetingOut(_FromRow):
@@ -179,11 +211,23 @@ class MeetingCreated(BaseModel):
 
 
 class MeetingUpdate(BaseModel):
+    """The meeting page's 会議の情報 form (PATCH): the fields the upload form set, same rules."""
+
     title: str | None = Field(default=None, min_length=1, max_length=300)
     held_at: dt.datetime | None = None
     place: str | None = Field(default=None, max_length=300)
     attendees: list[str] | None = Field(default=None, max_length=500)
     agenda: list[str] | None = Field(default=None, max_length=500)
+
+    @field_validator("title", "place", mode="before")
+    @classmethod
+    def _strip(cls, value: Any) -> Any:
+        return value.strip() if isinstance(value, str) else value  # a blank title is a missing one
+
+    _visible = field_validator("title", "place", "attendees", "agenda", mode="after")(visible_text)
+
+
+RevisionKind = Literal["draft", "manual", "autosave", "restore"]
 
 
 class RevisionOut(_FromRow):
@@ -191,6 +235,7 @@ class RevisionOut(_FromRow):
     base_revision: int | None
     author_id: int | None
     author: str | None
+    kind: RevisionKind = Field(description="draft（自動作成）/ manual（保存）/ autosave（自動保存）/ restore（復元）")
     created_at: dt.datetime
 
 
@@ -201,13 +246,7 @@ class TranscriptOut(RevisionOut):
 class TranscriptSave(BaseModel):
     base_revision: int = Field(ge=1)
     minutes: dict[str, Any]  # checked against MinutesIn by the route, which answers invalid_minutes
-
-
-class _FiniteFloats(BaseModel):
-    """Times are stored as JSON: "NaN" or "Infinity" (which pydantic would accept as strings) is no
-    number PostgreSQL's JSON, the exports or the editor can handle."""
-
-    model_config = ConfigDict(allow_inf_nan=False)
+    kind: Literal["manual", "autosave", "restore"] = "manual"
 
 
 class WordIn(_FiniteFloats):
@@ -215,6 +254,22 @@ class WordIn(_FiniteFloats):
     end: float
     word: str
     probability: float
+    confirmed: bool = False  # 確認済み in the editor
+
+
+class TermReplacementIn(_FiniteFloats):
+    original: str = Field(max_length=1000)
+    replacement: str = Field(max_length=1000)
+    start: int = Field(ge=0)
+    similarity: float
+
+
+class MaterialSuggestionIn(_FiniteFloats):
+    kind: Literal["passage", "figure"]
+    original: str = Field(max_length=10_000)
+    suggestion: str = Field(max_length=10_000)
+    start: int = Field(ge=0)
+    similarity: float
 
 
 class TurnIn(_FiniteFloats):
@@ -224,6 +279,10 @@ class TurnIn(_FiniteFloats):
     text: str = ""
     clean_text: str | None = None  # missing: the verbatim text
     words: list[WordIn] = Field(default_factory=list)
+    clean_edited: bool = False  # clean_text edited by hand (models.draft.corrections)
+    # from the meeting's materials (models.types): kept until staff undo or accept them
+    replacements: list[TermReplacementIn] = Field(default_factory=list, max_length=10_000)
+    suggestions: list[MaterialSuggestionIn] = Field(default_factory=list, max_length=10_000)
 
 
 class SpeakerIn(BaseModel):
@@ -250,21 +309,107 @@ class MinutesIn(_FiniteFloats):
     warnings: list[str] = Field(default_factory=list)
     speakers: list[SpeakerIn] = Field(default_factory=list)
     turns: list[TurnIn]
+    quality: RecordingQualityIn | None = None
+
+
+MAX_CORRECTION_CHARS = 4000
+
+
+class CorrectionIn(BaseModel):
+    """One turn as the editor had it when staff began changing one of its texts, and that text now."""
+
+    field: Literal["text", "clean_text"] = Field(description="直した文: text（素起こし）/ clean_text（ケバ取り）")
+    # A turn is rarely over a few hundred characters; the bound keeps difflib's worst case (it is
+    # quadratic) to seconds.
+    new_text: str = Field(max_length=MAX_CORRECTION_CHARS)
+    text: str = Field(max_length=MAX_CORRECTION_CHARS, description="素起こし（直す前）")
+    clean_text: str = Field(max_length=MAX_CORRECTION_CHARS, description="ケバ取り（直す前）")
+    clean_edited: bool = False
+    words: list[Annotated[str, Field(max_length=200)]] = Field(default_factory=list, max_length=MAX_CORRECTION_CHARS)
+
+
+class CorrectionOut(BaseModel):
+    """The turn's two texts after the correction reached both, and the words it touched (確認済み)."""
+
+    text: str
+    clean_text: str
+    clean_edited: bool
+    touched: list[int]
+
+
+class MaterialFileOut(_FromRow):
+    id: int
+    filename: str
+    size: int
+    created_at: dt.datetime
+
+
+class MaterialTermOut(BaseModel):
+    surface: str = Field(description="資料の表記")
+    reading: str = Field(description="読み（カタカナ）")
+    kind: str = Field(description="place, person, organization, proper, foreign, compound")
+    count: int
+    context: str = Field(description="最初に出てくる行")
+
+
+class MaterialsOut(BaseModel):
+    """A meeting's 会議資料 and what was found in them (models.materials)."""
+
+    files: list[MaterialFileOut]
+    terms: list[MaterialTermOut]
+    figures: list[str]
 
 
 Variants = list[Annotated[str, Field(min_length=1, max_length=200)]]
 
 
-class VocabularyIn(BaseModel):
+class VocabularyRule(BaseModel):
+    """An entry's rule: what POST /api/vocabulary/preview runs over past transcripts."""
+
     term: str = Field(min_length=1, max_length=200, description="正しい表記")
     variants: Variants = Field(default_factory=list, max_length=50, description="誤変換・読み（かな）")
+
+
+class VocabularyIn(VocabularyRule):
     note: str = Field(default="", max_length=500)
+    confirmed: bool = Field(
+        default=False, description="影響の大きい規則（1文字、長い語の一部）と分かったうえで登録する"
+    )
 
 
 class VocabularyUpdate(BaseModel):
     term: str | None = Field(default=None, min_length=1, max_length=200)
     variants: Variants | None = Field(default=None, max_length=50)
     note: str | None = Field(default=None, max_length=500)
+    confirmed: bool = False  # as in VocabularyIn, for changed variants
+
+
+class VocabularyExampleOut(BaseModel):
+    """One place in a past transcript: ``prefix + old + suffix`` now, ``prefix + new + suffix`` after."""
+
+    meeting_id: int
+    title: str
+    prefix: str
+    old: str
+    new: str
+    suffix: str
+
+
+class LongerWordOut(BaseModel):
+    source: str  # the variant ...
+    word: str  # ... found inside this longer word ...
+    count: int  # ... this many times
+
+
+class VocabularyImpactOut(BaseModel):
+    changes: int  # places in the department's past transcripts (latest revisions) the rule changes
+    meetings_changed: int
+    meetings_searched: int
+    examples: list[VocabularyExampleOut]
+    one_character: list[str]  # variants one character long
+    longer_words: list[LongerWordOut]
+    needs_confirmation: bool
+    warnings: list[str]  # Japanese sentences saying why it needs confirmation
 
 
 class VocabularyOut(_FromRow):

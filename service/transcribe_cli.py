@@ -28,6 +28,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--min-speakers", type=int)
     p.add_argument("--max-speakers", type=int)
     p.add_argument("--vocab", type=Path, help="vocabulary file (CSV/TSV/JSON: canonical form, variants)")
+    p.add_argument(
+        "--materials",
+        type=Path,
+        action="append",
+        default=[],
+        help="meeting materials 会議資料 (PDF, docx, txt; repeat for several): names, terms and figures",
+    )
+    p.add_argument("--voices", type=Path, help="voice store (gijiroku voices enroll): name the speakers it recognises")
     p.add_argument("--model", type=Path, help="CTranslate2 Whisper directory (default: embedded base)")
     p.add_argument("--language", help="ja (default), en, ... or auto")
     p.add_argument("--title", help="meeting title printed on the minutes (名称)")
@@ -127,9 +135,11 @@ def _transcribe(args: argparse.Namespace) -> int:
 
     from exporters import write_outputs
     from models.draft import load_vocabulary
+    from models.materials import build_materials, read_files
     from models.pipeline import Pipeline, RunOptions
     from models.types import MeetingInfo, SpeakerCountHint
     from service.config import get_settings
+    from service.voices_cli import load_registry
 
     formats, base = _formats_and_base(args)
     if not args.input.is_file():
@@ -143,6 +153,8 @@ def _transcribe(args: argparse.Namespace) -> int:
         speakers=SpeakerCountHint(args.speakers, args.min_speakers, args.max_speakers),
         language=args.language,
         vocabulary=load_vocabulary(args.vocab) if args.vocab else None,
+        materials=build_materials(read_files(args.materials)) if args.materials else None,
+        voices=load_registry(args.voices) if args.voices else None,
     )
     bar = _Bar(enabled=not args.quiet)
     try:

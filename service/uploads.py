@@ -14,9 +14,10 @@ import logging
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from fastapi import Request
+from pydantic_core import PydanticCustomError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
@@ -29,6 +30,7 @@ from service.storage import disk_full, incoming_path, is_disk_full
 log = logging.getLogger(__name__)
 
 FILE_FIELD = "file"
+MATERIALS_FIELD = "materials"  # 会議資料 sent with the recording (service.materials), kept in memory
 MAX_FIELD_BYTES = 64 * 1024
 MAX_FIELDS = 50
 _MULTIPART_OVERHEAD = 1024 * 1024  # headers and text fields on top of the file itself
@@ -47,7 +49,26 @@ def too_large(settings: Settings) -> GijirokuError:
     )
 
 
+def too_many_materials(settings: Settings) -> GijirokuError:
+    limit = settings.max_materials_per_meeting
+    return _bad(
+        "too_many_materials",
+        f"1つの会議に添付できる資料は {limit} 件までです。不要な資料を削除してから追加してください。",
+        f"A meeting can have at most {limit} materials; delete one before adding more.",
+    )
+
+
+def materials_too_large(settings: Settings) -> GijirokuError:
+    return _bad(
+        "materials_too_large",
+        f"資料が大きすぎます（1回の追加で合計 {settings.max_materials_mb} MB まで）。",
+        f"The materials exceed the {settings.max_materials_mb} MB limit per upload.",
+        413,
+    )
+
+
 MAX_FILENAME_CHARS = 255  # what the database column holds
+_Text = TypeVar("_Text", bound=str | list[str] | None)
 _JOINERS = frozenset("\u200c\u200d")  # zero-width (non-)joiner: emoji sequences and some scripts need them
 
 
@@ -62,6 +83,20 @@ def invisible_control(text: str) -> str | None:
         if category in ("Cc", "Cs", "Zl", "Zp") or (category == "Cf" and char not in _JOINERS):
             return char
     return None
+
+
+def visible_text(value: _Text) -> _Text:
+    """A Pydantic validator for text users type (meeting title, place, attendees, agenda): refuse
+    what ``invisible_control`` finds, since it would disguise the text on the pages and in the
+    export file names named after the title. Error type ``invisible_control`` (Japanese message:
+    ``service.validation_messages``)."""
+    texts: list[str] = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    for text in texts:
+        if (char := invisible_control(text)) is not None:
+            raise PydanticCustomError(
+                "invisible_control", "control or text-direction character U+{code}", {"code": f"{ord(char):04X}"}
+            )
+    return value
 
 
 def display_filename(raw: str) -> str:
@@ -109,6 +144,7 @@ class ReceivedFile:
 class ReceivedUpload:
     fields: dict[str, str] = field(default_factory=dict)
     file: ReceivedFile | None = None
+    materials: list[tuple[str, bytearray]] = field(default_factory=list)  # (file name, bytes)
 
     def discard(self) -> None:
         if self.file is not None:
@@ -130,6 +166,7 @@ class _Receiver:
         self._name = ""
         self._is_file = False
         self._data = bytearray()
+        self._materials_bytes = 0
 
     def on_part_begin(self) -> None:
         self._headers, self._name, self._is_file, self._data = [], "", False, bytearray()
@@ -148,7 +185,11 @@ class _Receiver:
         disposition = next((v for k, v in self._headers if k == b"content-disposition"), b"")
         _, options = parse_options_header(disposition)
         self._name = options.get(b"name", b"").decode(self.charset, "replace")
-        if b"filename" in options:
+        if b"filename" in options and self._name == MATERIALS_FIELD:
+            if len(self.upload.materials) >= self.settings.max_materials_per_meeting:
+                raise too_many_materials(self.settings)
+            self.upload.materials.append((options[b"filename"].decode(self.charset, "replace"), bytearray()))
+        elif b"filename" in options:
             if self._name != FILE_FIELD or self.upload.file is not None:
                 raise _bad(
                     "unexpected_file",
@@ -163,7 +204,12 @@ class _Receiver:
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         chunk = data[start:end]
-        if self._is_file:
+        if self._name == MATERIALS_FIELD and self.upload.materials:
+            self._materials_bytes += len(chunk)
+            if self._materials_bytes > self.settings.max_materials_mb * 1024 * 1024:
+                raise materials_too_large(self.settings)
+            self.upload.materials[-1][1].extend(chunk)
+        elif self._is_file:
             assert self.upload.file is not None
             self.upload.file.size += len(chunk)
             if self.upload.file.size > self.settings.max_upload_bytes:
@@ -184,7 +230,7 @@ class _Receiver:
         if self._is_file:
             assert self.upload.file is not None
             self.upload.file.sha256 = self._hash.hexdigest()
-        elif self._name:
+        elif self._name and self._name != MATERIALS_FIELD:
             self.upload.fields[self._name] = self._data.decode(self.charset, "replace")
 
 

@@ -72,16 +72,10 @@ class BundledDiarizer:
             progress(0.05)
         if not regions:
             return []
-        starts = window_starts(regions, cfg.window_s, cfg.hop_s, duration)
-        mel = mel_spectrogram(audio)
-        mel *= volume_gain(_mean_square(audio, regions)) ** 2  # power mel: gain² == scaling the audio
-        length = int(round(cfg.window_s * FRAMES_PER_SECOND))
-        frame_starts = np.minimum(np.round(starts * FRAMES_PER_SECOND).astype(int), len(mel) - length)
-        if frame_starts.size == 0 or frame_starts.min() < 0:  # recording shorter than one window
+        windows = self.embed(audio, regions, progress=(lambda f: progress(0.05 + 0.85 * f)) if progress else None)
+        if windows is None:  # recording shorter than one window
             return one_speaker(regions)
-        emb = self.encoder.embed_windows(
-            mel, frame_starts, length, progress=(lambda f: progress(0.05 + 0.85 * f)) if progress else None
-        )
+        starts, emb = windows
         centroids = spectral_centroids(
             emb, speakers, max_points=cfg.max_cluster_points, neighbour_fraction=cfg.neighbour_fraction
         )
@@ -97,6 +91,24 @@ class BundledDiarizer:
         if progress:
             progress(1.0)
         return segments
+
+    def embed(
+        self,
+        audio: np.ndarray,
+        regions: list[tuple[float, float]],
+        progress: Callable[[float], None] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """(window start seconds, GE2E embeddings) over the speech ``regions``; None when the
+        recording is shorter than one window. Also what scripts/make_diarization_fixture.py stores."""
+        cfg = self.config
+        starts = window_starts(regions, cfg.window_s, cfg.hop_s, len(audio) / SAMPLE_RATE)
+        mel = mel_spectrogram(audio)
+        mel *= volume_gain(_mean_square(audio, regions)) ** 2  # power mel: gain² == scaling the audio
+        length = int(round(cfg.window_s * FRAMES_PER_SECOND))
+        frame_starts = np.minimum(np.round(starts * FRAMES_PER_SECOND).astype(int), len(mel) - length)
+        if frame_starts.size == 0 or frame_starts.min() < 0:
+            return None
+        return starts, self.encoder.embed_windows(mel, frame_starts, length, progress=progress)
 
 
 def _mean_square(audio: np.ndarray, regions: list[tuple[float, float]]) -> float:

@@ -64,6 +64,16 @@ class Vocabulary:
             return text
         return self._pattern.sub(lambda m: self._table[m.group().casefold()], text)
 
+    def replacements(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, canonical) of every place ``apply`` changes, found by the same single pass
+        (a match already spelled canonically is not a change)."""
+        if self._pattern is None:
+            return []
+        found = (
+            (m.start(), m.end(), m.group(), self._table[m.group().casefold()]) for m in self._pattern.finditer(text)
+        )
+        return [(start, end, canonical) for start, end, matched, canonical in found if matched != canonical]
+
     def hotwords(self, max_chars: int = 200) -> str:
         """Canonical words joined by 、 for Whisper's ``hotwords`` hint.
 

@@ -38,8 +38,11 @@ def export(
     body = render(Minutes.from_dict(row.minutes), fmt, clean=clean)
     record(db, user, "exported", meeting=meeting, ip=client_ip(request), format=fmt, revision=row.revision, clean=clean)
     db.commit()
-    filename = f"{scrub(meeting.title)}_第{row.revision}版.{fmt}"  # a title stored before text was checked
+    # The file name says which text it holds: staff export both, and a 素起こし must not pass for the minutes.
+    kind, kind_ascii = ("ケバ取り", "clean") if clean else ("素起こし", "verbatim")
+    filename = f"{scrub(meeting.title)}_第{row.revision}版_{kind}.{fmt}"  # a title stored before text was checked
     disposition = (
-        f"attachment; filename=\"minutes-{meeting.id}-r{row.revision}.{fmt}\"; filename*=UTF-8''{quote(filename)}"
+        f'attachment; filename="minutes-{meeting.id}-r{row.revision}-{kind_ascii}.{fmt}"; '
+        f"filename*=UTF-8''{quote(filename)}"
     )
     return Response(body, media_type=media_type(fmt), headers={"Content-Disposition": disposition})

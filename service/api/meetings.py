@@ -36,29 +36,17 @@ from service.deps import (
     csrf_header_ok,
 )
 from service.errors import forbidden, not_found
+from service.materials import MaterialFile, add_materials
 from service.media import inspect_upload
 from service.meeting_list import meeting_page
 from service.retention import delete_audio
 from service.schemas import DbId, JobOut, MeetingCreated, MeetingListParams, MeetingOut, MeetingPage, MeetingUpdate
 from service.scope import department_for_user
 from service.storage import audio_file, new_storage_name, remove_audio, resolve
-from service.uploads import FILE_FIELD, ReceivedUpload, invisible_control, receive_upload
+from service.uploads import ReceivedUpload, receive_upload, visible_text
+from service.validation_messages import describe_all
 
 router = APIRouter(prefix="/api/meetings", tags=["meetings"])
-
-FIELD_LABELS = {
-    "title": "名称",
-    "held_at": "日時",
-    "place": "場所",
-    "attendees": "出席者",
-    "agenda": "議題",
-    "department_id": "部署",
-    "num_speakers": "話者数",
-    "min_speakers": "最小話者数",
-    "max_speakers": "最大話者数",
-    "language": "言語",
-    FILE_FIELD: "音声ファイル",
-}
 
 
 def _lines(value: Any) -> Any:
@@ -96,14 +84,8 @@ class UploadForm(BaseModel):
     def _strip(cls, value: str) -> str:
         return value.strip()
 
-    @field_validator("title", "place", "attendees", "agenda", mode="after")
-    @classmethod
-    def _visible(cls, value: str | list[str]) -> str | list[str]:
-        """The same rule as for file names (the upload page fills the title from one): no control
-        or bidi characters, which would disguise the text here and in export file names."""
-        if any(invisible_control(v) for v in ([value] if isinstance(value, str) else value)):
-            raise ValueError("control or text-direction character")
-        return value
+    # the same rule as for file names (the upload page fills the title from one)
+    _visible = field_validator("title", "place", "attendees", "agenda", mode="after")(visible_text)
 
 
 def _parse_form(fields: dict[str, str]) -> UploadForm:
@@ -113,13 +95,16 @@ def _parse_form(fields: dict[str, str]) -> UploadForm:
         bad = sorted({str(e["loc"][0]) for e in exc.errors() if e["loc"]})
         raise GijirokuError(
             "invalid_metadata",
-            "入力内容を確認してください: " + "、".join(FIELD_LABELS.get(b, b) for b in bad),
+            "入力内容を確認してください。" + describe_all(exc.errors()),
             "Check these fields: " + ", ".join(bad),
             status=422,
         ) from None
     if not form.title:
         raise GijirokuError(
-            "invalid_metadata", "入力内容を確認してください: 名称", "Check these fields: title", status=422
+            "invalid_metadata",
+            "入力内容を確認してください。「名称」を入力してください。",
+            "Check these fields: title",
+            status=422,
         )
     if form.min_speakers and form.max_speakers and form.min_speakers > form.max_speakers:
         raise GijirokuError(
@@ -208,6 +193,9 @@ def _store(ctx: AppContext, db: Session, user: User, upload: ReceivedUpload, ip:
     options = form.model_dump(include={"num_speakers", "min_speakers", "max_speakers", "language"}, exclude_none=True)
     job = Job(meeting_id=meeting.id, options=options)
     db.add(job)
+    if upload.materials:  # 会議資料 sent with the recording: stored before the job can start
+        files = [MaterialFile(name, bytes(data)) for name, data in upload.materials]
+        add_materials(db, settings, meeting, files, user.id)
     record(db, user, "uploaded", meeting=meeting, ip=ip, size=upload.file.size, sha256=upload.file.sha256)
     os.replace(upload.file.path, final)
     try:

@@ -44,6 +44,7 @@ def _out(row: TranscriptRevision, cls: type[RevisionOut], *, as_stored: bool = F
         "base_revision": row.base_revision,
         "author_id": row.author_id,
         "author": row.author.username if row.author else None,
+        "kind": row.kind,
         "created_at": row.created_at,
     }
     if cls is TranscriptOut:
@@ -134,7 +135,12 @@ def save_transcript(
     if body.base_revision != latest:
         raise _stale(latest, body.base_revision)
     row = TranscriptRevision(
-        meeting_id=meeting.id, revision=latest + 1, base_revision=body.base_revision, minutes=minutes, author_id=user.id
+        meeting_id=meeting.id,
+        revision=latest + 1,
+        base_revision=body.base_revision,
+        minutes=minutes,
+        author_id=user.id,
+        kind=body.kind,
     )
     db.add(row)
     try:

@@ -9,9 +9,10 @@ from sqlalchemy.exc import IntegrityError
 from models.errors import GijirokuError
 from service.audit import record
 from service.db.models import VocabularyEntry
-from service.deps import Editor, PathId, SessionDep, Viewer, client_ip
-from service.schemas import VocabularyIn, VocabularyOut, VocabularyUpdate
+from service.deps import Editor, PathId, SessionDep, SettingsDep, Viewer, client_ip
+from service.schemas import VocabularyImpactOut, VocabularyIn, VocabularyOut, VocabularyRule, VocabularyUpdate
 from service.scope import department_for_user, vocabulary_entry_for_user
+from service.vocabulary_impact import department_impact, refuse_risky
 
 router = APIRouter(prefix="/api/vocabulary", tags=["vocabulary"])
 
@@ -33,15 +34,37 @@ def list_entries(
     return list(db.scalars(stmt))
 
 
+@router.post("/preview", response_model=VocabularyImpactOut)
+def preview_entry(
+    body: VocabularyRule,
+    user: Editor,
+    db: SessionDep,
+    settings: SettingsDep,
+    department_id: int | None = Query(default=None, ge=1, le=2**31 - 1),
+    entry_id: int | None = Query(default=None, ge=1, le=2**31 - 1),
+) -> VocabularyImpactOut:
+    """What the rule would change in the department's past transcripts, before it is added (or, with
+    ``entry_id``, before that entry is changed to it); ``needs_confirmation`` says whether adding
+    it needs ``confirmed: true``."""
+    if entry_id is not None:
+        department_id = vocabulary_entry_for_user(db, user, entry_id).department_id
+    department = department_for_user(db, user, department_id)
+    return department_impact(db, settings, department.id, body.term, body.variants, exclude_entry_id=entry_id)
+
+
 @router.post("", response_model=VocabularyOut, status_code=201)
 def create_entry(
     body: VocabularyIn,
     user: Editor,
     db: SessionDep,
+    settings: SettingsDep,
     request: Request,
     department_id: int | None = Query(default=None, ge=1, le=2**31 - 1),
 ) -> VocabularyEntry:
+    """Add an entry; a risky rule (see the preview) is refused with 409 unless ``confirmed``."""
     department = department_for_user(db, user, department_id)
+    if body.variants and not body.confirmed:
+        refuse_risky(department_impact(db, settings, department.id, body.term, body.variants))
     entry = VocabularyEntry(
         department_id=department.id,
         term=body.term.strip(),
@@ -69,10 +92,17 @@ def create_entry(
 
 @router.patch("/{entry_id}", response_model=VocabularyOut)
 def update_entry(
-    entry_id: PathId, body: VocabularyUpdate, user: Editor, db: SessionDep, request: Request
+    entry_id: PathId, body: VocabularyUpdate, user: Editor, db: SessionDep, settings: SettingsDep, request: Request
 ) -> VocabularyEntry:
     entry = vocabulary_entry_for_user(db, user, entry_id)
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
+    new_variants = set(_clean(changes.get("variants", []))) - set(entry.variants)
+    if new_variants and not body.confirmed:  # only what the edit adds needs confirming
+        term = changes.get("term", entry.term)
+        impact = department_impact(
+            db, settings, entry.department_id, term, sorted(new_variants), exclude_entry_id=entry.id
+        )
+        refuse_risky(impact)
     if "term" in changes:
         entry.term = changes["term"].strip()
     if "variants" in changes:

@@ -10,7 +10,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.db.base import Base, UTCDateTime, utcnow
@@ -118,6 +118,22 @@ class Meeting(Base):
     department: Mapped[Department] = relationship(lazy="joined")
 
 
+class MeetingMaterial(Base):
+    """A document attached to a meeting (会議資料, issue 15): its extracted text, which guides
+    decoding and corrects the draft (``models.materials``); the file itself is not kept."""
+
+    __tablename__ = "meeting_materials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))  # sanitised, display only
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    text: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Job(Base):
     """The one record of a transcription job's state; queue messages carry only ``id``."""
 
@@ -136,6 +152,8 @@ class Job(Base):
     # ``attempts`` when staff last retried the job: the crash-loop cap counts the starts since then
     retry_base: Mapped[int] = mapped_column(default=0, server_default="0")
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # per-job pipeline overrides
+    # the upload's RecordingQuality.to_dict(), measured by the run that finished the job (models.quality)
+    recording_quality: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -156,6 +174,8 @@ class TranscriptRevision(Base):
     base_revision: Mapped[int | None]
     minutes: Mapped[dict[str, Any]] = mapped_column(JSON)  # Minutes.to_dict()
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))  # None: pipeline
+    # how it came to be (RevisionKind), for the editor's 版の履歴
+    kind: Mapped[str] = mapped_column(String(16), default="manual", server_default="manual")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author: Mapped[User | None] = relationship(lazy="joined")
@@ -245,3 +265,61 @@ class MonthClosure(Base):
     closed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     department: Mapped[Department | None] = relationship(lazy="joined")
+
+
+class VoicePerson(Base):
+    """A department's registered voice (話者登録, issue 13): ``label`` is what the minutes print
+    (委員長（佐藤）). Deleting the person deletes every print and match (biometric data)."""
+
+    __tablename__ = "voice_people"
+    __table_args__ = (UniqueConstraint("department_id", "label", name="uq_voice_people_department_label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(100), default="")
+    title: Mapped[str] = mapped_column(String(100), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    prints: Mapped[list[VoicePrintRow]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", passive_deletes=True, order_by="VoicePrintRow.id"
+    )
+
+
+class VoicePrintRow(Base):
+    """One voiceprint: float32 vector bytes from ``encoder``; ``meeting_id`` the meeting it came
+    from (None: an uploaded sample). Never exported."""
+
+    __tablename__ = "voice_prints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("voice_people.id", ondelete="CASCADE"), index=True)
+    encoder: Mapped[str] = mapped_column(String(64))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    seconds: Mapped[float] = mapped_column(default=0.0)  # speech the print was made from
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"), index=True)
+    source: Mapped[str] = mapped_column(String(300), default="")  # meeting title or uploaded file name
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    person: Mapped[VoicePerson] = relationship(back_populates="prints")
+
+
+class VoiceMatchRow(Base):
+    """A meeting's speaker the pipeline named from the registry, until staff accept or reject it.
+    ``status``: suggested, accepted, rejected (the speaker went back to 話者N)."""
+
+    __tablename__ = "voice_matches"
+    __table_args__ = (UniqueConstraint("meeting_id", "speaker", name="uq_voice_matches_meeting_speaker"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    speaker: Mapped[str] = mapped_column(String(64))  # the diarizer's id, e.g. SPEAKER_01
+    person_id: Mapped[int] = mapped_column(ForeignKey("voice_people.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(200))
+    score: Mapped[float]
+    margin: Mapped[float]
+    status: Mapped[str] = mapped_column(String(16), default="suggested")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -9,21 +9,25 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.errors import GijirokuError, new_error_id, unexpected_error
 from models.pipeline import RunOptions, overall_fraction
-from models.types import MeetingInfo
-from service.db.models import Job, Meeting, VocabularyEntry
+from models.types import MeetingInfo, Minutes
+from service.db.models import Job, Meeting
+from service.department_vocabulary import department_vocabulary
 from service.jobs import states
 from service.jobs.options import run_options
+from service.materials import materials_for_run
 from service.storage import audio_file
+from service.voices import store_matches, with_department_voices
 
 if TYPE_CHECKING:
+    from service.config import Settings
     from service.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -72,19 +76,13 @@ def meeting_info(meeting: Meeting) -> MeetingInfo:
     )
 
 
-def _run_options(db: Session, job: Job) -> RunOptions:
-    """The job's form choices and its department's vocabulary."""
-    rows = db.execute(
-        select(VocabularyEntry.term, VocabularyEntry.variants)
-        .where(VocabularyEntry.department_id == job.meeting.department_id)
-        .order_by(VocabularyEntry.id)  # Whisper's hint keeps the earliest entries
-    ).all()
-    vocabulary = None
-    if rows:
-        from models.draft import vocabulary as vocab
-
-        vocabulary = vocab.Vocabulary([vocab.VocabularyEntry(term, list(variants)) for term, variants in rows])
-    return run_options(job.options or {}, vocabulary)
+def _run_options(db: Session, job: Job, settings: Settings) -> RunOptions:
+    """The job's form choices, its department's vocabulary and registered voices, and its
+    meeting's materials (会議資料)."""
+    department_id = job.meeting.department_id
+    options = run_options(job.options or {}, department_vocabulary(db, department_id))
+    options = replace(options, materials=materials_for_run(db, job.meeting_id))
+    return with_department_voices(db, settings, department_id, options)
 
 
 def _finish_failed(sessions: sessionmaker[Session], job_id: int, attempt: int, err: GijirokuError) -> None:
@@ -101,10 +99,12 @@ def _finish_crashed(sessions: sessionmaker[Session], job_id: int, attempt: int, 
     _finish_failed(sessions, job_id, attempt, unexpected_error(error_id))
 
 
-def _finish_done(sessions: sessionmaker[Session], job_id: int, attempt: int, minutes: dict[str, Any]) -> None:
-    """Mark done and store the draft in one transaction, only if this attempt still owns the job."""
+def _finish_done(sessions: sessionmaker[Session], job_id: int, attempt: int, minutes: Minutes) -> None:
+    """Mark done and store the draft (and the speakers it named from the voice registry) in one
+    transaction, only if this attempt still owns the job."""
     with sessions() as db:
-        if states.finish_done(db, job_id, attempt, minutes):
+        if states.finish_done(db, job_id, attempt, minutes.to_dict()):
+            store_matches(db, job_id, minutes.voice_matches)
             db.commit()
         else:
             db.rollback()
@@ -125,7 +125,7 @@ def run_job(ctx: AppContext, job_id: int) -> None:
             assert job is not None
             audio: Path | None = audio_file(settings, job.meeting)
             info = meeting_info(job.meeting)
-            options = _run_options(db, job)
+            options = _run_options(db, job, settings)
         except Exception:
             _finish_crashed(sessions, job_id, attempt, "could not read its meeting or vocabulary")
             return
@@ -151,7 +151,7 @@ def run_job(ctx: AppContext, job_id: int) -> None:
         _finish_crashed(sessions, job_id, attempt, "crashed")
         return
     try:
-        _finish_done(sessions, job_id, attempt, minutes.to_dict())
+        _finish_done(sessions, job_id, attempt, minutes)
     except Exception:  # e.g. minutes the database refuses: the job must not stay running
         _finish_crashed(sessions, job_id, attempt, "could not store its draft")
         return

@@ -108,13 +108,23 @@ def heartbeat(db: Session, job_id: int, attempt: int, stage: str, percent: float
 def finish_done(db: Session, job_id: int, attempt: int, minutes: dict[str, Any]) -> bool:
     """Mark done and store the draft as the next revision; False (nothing written): not owned."""
     res = db.execute(
-        _owned(job_id, attempt).values(status=JobStatus.done, stage="done", percent=100.0, finished_at=utcnow())
+        _owned(job_id, attempt).values(
+            status=JobStatus.done,
+            stage="done",
+            percent=100.0,
+            finished_at=utcnow(),
+            recording_quality=minutes.get("quality"),  # on the job too: later revisions are the editors'
+        )
     )
     if rows_matched(res) != 1:
         return False
     meeting_id = db.scalar(select(Job.meeting_id).where(Job.id == job_id))
     latest = db.scalar(select(func.max(TranscriptRevision.revision)).where(TranscriptRevision.meeting_id == meeting_id))
-    db.add(TranscriptRevision(meeting_id=meeting_id, revision=(latest or 0) + 1, base_revision=latest, minutes=minutes))
+    db.add(
+        TranscriptRevision(
+            meeting_id=meeting_id, revision=(latest or 0) + 1, base_revision=latest, minutes=minutes, kind="draft"
+        )
+    )
     return True
 
 

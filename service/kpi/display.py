@@ -6,7 +6,8 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
-from service.kpi.summary import KpiRow
+from models.quality import GRADE_LABELS
+from service.kpi.summary import QUALITY_GRADES, KpiRow
 
 DASH = "—"
 
@@ -37,6 +38,8 @@ COLUMNS: tuple[str, ...] = (
     "削減時間がマイナスの回答",
     "修正率（%）",
     "修正率の対象会議",
+    *(f"録音品質 {GRADE_LABELS[g]}（件）" for g in QUALITY_GRADES),
+    *(f"修正率 録音品質{GRADE_LABELS[g]}（%）" for g in QUALITY_GRADES),
 )
 NEGATIVE_COLUMNS = frozenset({"削減時間 合計（時間）", "削減時間 月平均（時間）"})
 
@@ -65,6 +68,8 @@ def display_cells(row: KpiRow) -> list[Cell]:
         row.negative_responses,
         _pct(row.edit_rate),
         row.edit_rate_meetings,
+        *row.quality_meetings,
+        *(_pct(rate) for rate in row.quality_edit_rates),
     ]
 
 

@@ -40,6 +40,7 @@ class MeetingFigures:
     processing_seconds: float = 0.0
     edit_rate: float | None = None  # None: fewer than 2 revisions (nobody saved an edit)
     surveys: tuple[SurveyFigures, ...] = ()
+    quality_grade: str | None = None  # the upload's recording-quality grade (models.quality); None: not measured
 
 
 def edit_rate(draft_text: str, final_text: str) -> float | None:

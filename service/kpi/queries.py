@@ -31,7 +31,7 @@ def meeting_figures(db: Session, department_ids: list[int], start: dt.date, end:
         .subquery()
     )
     rows = db.execute(
-        select(Meeting.id, Department.name, Meeting.duration, Job.started_at, Job.finished_at)
+        select(Meeting.id, Department.name, Meeting.duration, Job.started_at, Job.finished_at, Job.recording_quality)
         .join(first_done, first_done.c.meeting_id == Meeting.id)
         .join(
             Job,
@@ -43,13 +43,14 @@ def meeting_figures(db: Session, department_ids: list[int], start: dt.date, end:
         .where(first_done.c.finished_at >= _utc(start), first_done.c.finished_at < _utc(end))
         .order_by(Meeting.id)
     ).all()
-    processed: dict[int, tuple[str, float, float, dt.date]] = {}
-    for meeting_id, department, duration, started_at, finished_at in rows:
+    processed: dict[int, tuple[str, float, float, dt.date, str | None]] = {}
+    for meeting_id, department, duration, started_at, finished_at, quality in rows:
         if meeting_id in processed:  # two done jobs finishing at the same instant: count once
             continue
         assert finished_at is not None  # the query keeps finished jobs only
         seconds = (finished_at - started_at).total_seconds() if started_at else 0.0  # UTCDateTime: aware
-        processed[meeting_id] = (department, float(duration or 0.0), max(seconds, 0.0), local_date(finished_at))
+        grade = (quality or {}).get("grade")
+        processed[meeting_id] = (department, float(duration or 0.0), max(seconds, 0.0), local_date(finished_at), grade)
     ids = list(processed)
     surveys = _surveys(db, ids)
     rates = _edit_rates(db, ids)
@@ -61,8 +62,9 @@ def meeting_figures(db: Session, department_ids: list[int], start: dt.date, end:
             processing_seconds=proc,
             edit_rate=rates.get(mid),
             surveys=tuple(surveys.get(mid, ())),
+            quality_grade=grade,
         )
-        for mid, (department, audio, proc, day) in processed.items()
+        for mid, (department, audio, proc, day, grade) in processed.items()
     ]
 
 

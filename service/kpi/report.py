@@ -21,7 +21,7 @@ from service.errors import forbidden, not_found
 from service.kpi.display import COLUMNS, Cell, display_cells
 from service.kpi.periods import JST, Period, fiscal_year, local_date
 from service.kpi.queries import meeting_figures
-from service.kpi.summary import ALL_DEPARTMENTS, KpiRow, report_rows
+from service.kpi.summary import ALL_DEPARTMENTS, QUALITY_GRADES, KpiRow, report_rows
 
 
 @dataclass(frozen=True)
@@ -150,4 +150,6 @@ def row_json(row: KpiRow) -> dict[str, object]:
         "negative_responses": row.negative_responses,
         "edit_rate": row.edit_rate,
         "edit_rate_meetings": row.edit_rate_meetings,
+        "quality_meetings": dict(zip(QUALITY_GRADES, row.quality_meetings, strict=True)),
+        "quality_edit_rates": dict(zip(QUALITY_GRADES, row.quality_edit_rates, strict=True)),
     }

@@ -10,6 +10,8 @@ from service.kpi.figures import MeetingFigures
 from service.kpi.periods import Period
 
 ALL_DEPARTMENTS = "全体"
+# the recording-quality grades the report splits meetings by (models.quality), best first
+QUALITY_GRADES = ("good", "fair", "poor")
 
 
 @dataclass(frozen=True)
@@ -30,10 +32,18 @@ class KpiRow:
     negative_responses: int  # responses whose time saved is below zero
     edit_rate: float | None
     edit_rate_meetings: int
+    # per QUALITY_GRADES: meetings whose upload got that grade, and their mean edit rate, so
+    # evaluators see how much of the editing the recording quality explains
+    quality_meetings: tuple[int, ...] = (0, 0, 0)
+    quality_edit_rates: tuple[float | None, ...] = (None, None, None)
 
 
 def _ratio(part: float, whole: float) -> float | None:
     return part / whole if whole else None
+
+
+def _mean(values: list[float]) -> float | None:
+    return sum(values) / len(values) if values else None
 
 
 def summarize(department: str, period: Period, meetings: Iterable[MeetingFigures]) -> KpiRow:
@@ -60,8 +70,13 @@ def summarize(department: str, period: Period, meetings: Iterable[MeetingFigures
         months_with_responses=len(months),
         hours_saved_per_month=None if hours_saved is None else hours_saved / len(months),
         negative_responses=sum(s.minutes_saved < 0 for s in surveys),
-        edit_rate=sum(rates) / len(rates) if rates else None,
+        edit_rate=_mean(rates),
         edit_rate_meetings=len(rates),
+        quality_meetings=tuple(sum(m.quality_grade == g for m in chosen) for g in QUALITY_GRADES),
+        quality_edit_rates=tuple(
+            _mean([m.edit_rate for m in chosen if m.quality_grade == g and m.edit_rate is not None])
+            for g in QUALITY_GRADES
+        ),
     )
 
 

@@ -14,10 +14,12 @@ from sqlalchemy import select
 from models.errors import GijirokuError
 from service.auth.login import check_credentials, end_browser_session, start_browser_session
 from service.auth.origin import cross_origin_error, same_origin
+from service.auth.passwords import MIN_PASSWORD_LENGTH
 from service.auth.roles import Permission
 from service.db.models import Department, Job, JobStatus, Role
 from service.deps import SessionDep, SettingsDep, client_ip
 from service.scope import meeting_for_user
+from service.voices import require_enabled
 from service.web.deps import MaybeAuth, PageAuth, PageFormUser, PageId, PageUser, page_permission
 from service.web.render import ROLE_LABELS, page_router, render
 
@@ -134,7 +136,19 @@ def vocabulary_page(request: Request, auth: PageUser, db: SessionDep) -> Respons
     return render(request, "vocabulary.html", auth, active="vocabulary", departments=_departments(db, auth))
 
 
+@router.get("/voices", response_class=HTMLResponse)
+def voices_page(
+    request: Request,
+    auth: Annotated[PageAuth, Depends(page_permission(Permission.edit))],
+    db: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    """話者登録: the department's registered voices (issue 13)."""
+    require_enabled(settings)
+    return render(request, "voices.html", auth, active="voices", departments=_departments(db, auth))
+
+
 @router.get("/admin", response_class=HTMLResponse)
 def admin_page(request: Request, auth: Annotated[PageAuth, Depends(page_permission(Permission.manage))]) -> Response:
     roles = [(r.value, ROLE_LABELS[r]) for r in Role]
-    return render(request, "admin.html", auth, active="admin", roles=roles)
+    return render(request, "admin.html", auth, active="admin", roles=roles, min_password=MIN_PASSWORD_LENGTH)

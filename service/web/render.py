@@ -56,6 +56,8 @@ def render(
         "can_delete": bool(auth and auth.can(Permission.delete)),
         "can_reports": bool(auth and auth.can(Permission.read_reports)),
         "is_admin": bool(auth and auth.can(Permission.manage)),
+        # 話者登録 (issue 13): staff and admins, while GIJIROKU_VOICE_PROFILES is on
+        "can_voices": bool(auth and auth.can(Permission.edit) and request.app.state.ctx.settings.voice_profiles),
         "active": context.pop("active", ""),
     }
     return TEMPLATES.TemplateResponse(request, template, {**common, **context}, status_code=status_code)

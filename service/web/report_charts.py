@@ -20,6 +20,12 @@ FONT = "IPAPGothic, IPAGothic, 'Hiragino Sans', 'Yu Gothic UI', Meiryo, sans-ser
 PALETTE = ("#1f5fa8", "#2a9d8f", "#e76f51", "#8e44ad", "#6a994e", "#bc6c25", "#457b9d", "#9d0208")
 TOTAL_COLOR = "#1d2430"
 TARGET_COLOR = "#c0392b"
+TITLE_BASELINE = 18
+# A bar chart's plot starts low enough that the value label of a bar reaching the top of the axis
+# (a 100 % bar) stays clear of the title: title descent 6 px, air 6 px, the label's 12 px glyphs,
+# its baseline 5 px above the bar.
+BAR_TOP = TITLE_BASELINE + 6 + 6 + 12 + 5
+LINE_TOP = 30
 
 
 @dataclass(frozen=True)
@@ -140,8 +146,8 @@ def bar_chart(
     """One bar per label with its value on top; None → no bar, "—" on the axis."""
     present = [v for v in values if v is not None]
     lo, hi, step = _axis(present, target, fixed_max)
-    c = _Canvas(width, height, 52, _right_margin(target_label), 30, 52, lo, hi)
-    c.text(c.x0, 18, title, anchor="start", size=14, weight="bold")
+    c = _Canvas(width, height, 52, _right_margin(target_label), BAR_TOP, 52, lo, hi)
+    c.text(c.x0, TITLE_BASELINE, title, anchor="start", size=14, weight="bold", cls="chart-title")
     c.grid(step, unit)
     slot = (c.x1 - c.x0) / max(len(labels), 1)
     bar = min(slot * 0.6, 64)
@@ -178,8 +184,8 @@ def line_chart(
     """One polyline per series over the labels (months); gaps where a value is None."""
     present = [v for s in series for v in s.values if v is not None]
     lo, hi, step = _axis(present, target, None)
-    c = _Canvas(width, height, 56, _right_margin(target_label), 30, 64, lo, hi)
-    c.text(c.x0, 18, title, anchor="start", size=14, weight="bold")
+    c = _Canvas(width, height, 56, _right_margin(target_label), LINE_TOP, 64, lo, hi)
+    c.text(c.x0, TITLE_BASELINE, title, anchor="start", size=14, weight="bold", cls="chart-title")
     c.grid(step, unit)
     slot = (c.x1 - c.x0) / max(len(labels), 1)
     xs = [c.x0 + slot * (i + 0.5) for i in range(len(labels))]

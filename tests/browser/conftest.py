@@ -177,7 +177,7 @@ class LiveServer:
             db.add(meeting)
             db.flush()
             db.add(Job(meeting_id=meeting.id, status=JobStatus.done, stage="done", percent=100.0, attempts=1))
-            db.add(TranscriptRevision(meeting_id=meeting.id, revision=1, minutes=minutes))
+            db.add(TranscriptRevision(meeting_id=meeting.id, revision=1, minutes=minutes, kind="draft"))
             db.commit()
             return meeting.id
 
@@ -243,6 +243,12 @@ def do_login(page: Page, username: str, password: str = PASSWORD) -> None:
 
 
 @pytest.fixture
+def password() -> str:
+    """The password ``create_user`` gives every user unless told otherwise."""
+    return PASSWORD
+
+
+@pytest.fixture
 def login() -> Callable[..., None]:
     """``login(page, "staff1")`` (password defaults to ``PASSWORD``)."""
     return do_login
@@ -262,6 +268,7 @@ def open_seeded_editor(page: Page, live_server: LiveServer) -> Callable[[str, st
         do_login(page, username)
         page.goto(f"/meetings/{meeting_id}/edit")
         expect(page.locator("#save-state")).to_have_text("第1版（保存済み）")
+        expect(page.locator("#turn-0")).to_be_visible()  # the text is drawn once the voice matches are in too
         return meeting_id
 
     return open_editor

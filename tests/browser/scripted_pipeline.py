@@ -1,6 +1,7 @@
 """A quick stand-in pipeline for iterating on the pages (GIJIROKU_TEST_PIPELINE_FACTORY=
 scripted_pipeline:ScriptedPipeline): the reference script of tests/fixtures/<name>.txt as turns with
-per-character words spread over the recording, every seventh word marked low-confidence.
+per-character words spread over the recording, every seventh word marked low-confidence, and the
+upload's real recording-quality estimate (``models.quality``, a fraction of a second).
 The real embedded model stays the default for the browser suite."""
 
 from __future__ import annotations
@@ -9,8 +10,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from models.audio import probe_audio
+from models.audio import decode_audio, probe_audio
 from models.pipeline import STAGES
+from models.quality import estimate_quality
 from models.types import MeetingInfo, Minutes, Speaker, Turn, Word
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
@@ -26,7 +28,9 @@ class ScriptedPipeline:
                 if progress:
                     progress(stage, fraction)
                 time.sleep(0.1)
-        return scripted_minutes(duration, meeting)
+        minutes = scripted_minutes(duration, meeting)
+        minutes.quality = estimate_quality(decode_audio(Path(audio_path)))
+        return minutes
 
 
 def scripted_minutes(duration: float, meeting: MeetingInfo | None = None) -> Minutes:

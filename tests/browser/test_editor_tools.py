@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from editor_helpers import place_caret, saved_minutes
 from playwright.sync_api import Page, Route, expect
 
 pytestmark = pytest.mark.browser
@@ -19,39 +20,12 @@ def editor(page: Page, open_seeded_editor) -> tuple[Page, int]:
     return page, open_seeded_editor("tools_staff", "道具テスト")
 
 
-def _place_caret(page: Page, index: int, offset: int) -> None:
-    page.locator(f"#turn-{index} .turn-text").click()
-    page.evaluate(
-        """([i, off]) => { const node = document.querySelector(`#turn-${i} .turn-text`);
-        const w = document.createTreeWalker(node, NodeFilter.SHOW_TEXT); let pos = 0;
-        for (let t = w.nextNode(); t; t = w.nextNode()) { if (off <= pos + t.length) {
-          const r = document.createRange(); r.setStart(t, off - pos); r.collapse(true);
-          const s = getSelection(); s.removeAllRanges(); s.addRange(r); return; } pos += t.length; } }""",
-        [index, offset],
-    )
-
-
-def _saved_minutes(live_server, meeting_id: int) -> dict:
-    from sqlalchemy import select
-
-    from service.db.models import TranscriptRevision
-
-    with live_server.sessions() as db:
-        row = db.scalar(
-            select(TranscriptRevision)
-            .where(TranscriptRevision.meeting_id == meeting_id)
-            .order_by(TranscriptRevision.revision.desc())
-            .limit(1)
-        )
-        return row.minutes
-
-
 def test_split_merge_and_reassign(editor, live_server) -> None:
     page, meeting_id = editor
     turns = page.locator("article.turn")
     count = turns.count()
     first = page.locator("#turn-0 .turn-text").inner_text()
-    _place_caret(page, 0, 5)
+    place_caret(page, 0, 5)
     page.keyboard.press("Control+Enter")
     expect(turns).to_have_count(count + 1)
     expect(page.locator("#turn-0 .turn-text")).to_have_text(first[:5])
@@ -63,7 +37,7 @@ def test_split_merge_and_reassign(editor, live_server) -> None:
     page.locator("#turn-1 select.speaker").select_option(label="話者3")
     page.keyboard.press("Control+KeyS")
     expect(page.locator("#save-state")).to_have_text("第2版（保存済み）")
-    saved = _saved_minutes(live_server, meeting_id)
+    saved = saved_minutes(live_server, meeting_id)
     assert saved["turns"][1]["speaker"] == "SPEAKER_02"
     assert len(saved["turns"]) == count and saved["turns"][0]["text"] == first
 
@@ -80,9 +54,11 @@ def test_find_replace_all_and_add_to_vocabulary(editor, live_server) -> None:
     page.get_by_role("button", name="すべて置換").click()
     expect(page.locator("#find-status")).to_have_text("2件置換しました。")
     expect(page.locator("#turns")).to_contain_text("補正予算案")
+    page.get_by_role("dialog", name="単語登録の影響").get_by_role("button", name="登録する").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
     page.get_by_role("button", name="保存", exact=True).click()
     expect(page.locator("#save-state")).to_have_text("第2版（保存済み）")
-    saved = _saved_minutes(live_server, meeting_id)
+    saved = saved_minutes(live_server, meeting_id)
     assert all(
         "補正予算案" in t["text"] and "補正予算案" in t["clean_text"] for t in saved["turns"] if "補正予算" in t["text"]
     )
@@ -105,22 +81,20 @@ def test_view_switch_threshold_and_revision_restore(editor, live_server) -> None
     page.get_by_label("要確認の目安").press("Enter")
     expect(page.locator(".word.low")).to_have_count(lows)
 
-    # edit in the verbatim view only changes `text`
-    _place_caret(page, 0, 0)
+    # an edit in the verbatim view reaches the cleaned text too (issue 14, item 3)
+    place_caret(page, 0, 0)
     page.keyboard.type("【冒頭】")
     page.get_by_role("button", name="保存", exact=True).click()
     expect(page.locator("#save-state")).to_have_text("第2版（保存済み）")
-    saved = _saved_minutes(live_server, meeting_id)
-    assert saved["turns"][0]["text"].startswith("【冒頭】") and not saved["turns"][0]["clean_text"].startswith(
-        "【冒頭】"
-    )
+    saved = saved_minutes(live_server, meeting_id)
+    assert saved["turns"][0]["text"].startswith("【冒頭】") and saved["turns"][0]["clean_text"].startswith("【冒頭】")
 
     page.get_by_text("版の履歴").click()
     page.once("dialog", lambda d: d.accept())
     page.get_by_role("button", name="第1版に戻す").click()
     expect(page.locator("#save-state")).to_have_text("第3版（保存済み）")
     expect(page.locator("#turn-0 .turn-text")).not_to_contain_text("【冒頭】")
-    assert _saved_minutes(live_server, meeting_id)["turns"][0]["text"] == saved["turns"][0]["text"].removeprefix(
+    assert saved_minutes(live_server, meeting_id)["turns"][0]["text"] == saved["turns"][0]["text"].removeprefix(
         "【冒頭】"
     )
     page.get_by_text("ケバ取り", exact=True).click()  # leave the default for the other tests

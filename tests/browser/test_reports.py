@@ -62,7 +62,7 @@ def _meeting(db, dept_id: int, title: str, finished: dt.datetime, rng: random.Ra
             finished_at=finished,
         )
     )
-    db.add(TranscriptRevision(meeting_id=meeting.id, revision=1, minutes=_minutes(DRAFT)))
+    db.add(TranscriptRevision(meeting_id=meeting.id, revision=1, minutes=_minutes(DRAFT), kind="draft"))
     if revisions > 1:
         db.add(
             TranscriptRevision(meeting_id=meeting.id, revision=2, base_revision=1, minutes=_minutes(rng.choice(FINALS)))

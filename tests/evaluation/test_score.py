@@ -147,3 +147,19 @@ def test_cli_noisy_variant_without_noisy_audio_scores_nothing(tmp_path, capsys):
     write_corpus(tmp_path)
     assert main(["score", str(tmp_path), "--variant", "noisy", "--hyp-dir", str(tmp_path)]) == 2
     assert "nothing_scored" in capsys.readouterr().err
+
+
+def test_plain_faster_whisper_is_scored_beside_and_pooled_only_over_the_same_audio(tmp_path):
+    from evaluation.score import pooled_by_variant
+
+    meeting = load_meeting(write_corpus(tmp_path))
+    with_plain = score_minutes(meeting, "reverb", GOOD, plain_text="令和六年度の予算です賛成します")
+    assert with_plain.plain_cer == Rate(2, 17)  # えー deleted
+    assert (with_plain.speakers_found, with_plain.speakers_ref) == (2, 2)
+    without = score_minutes(meeting, "reverb", GOOD)
+    assert without.plain_cer is None
+    assert (with_plain + with_plain).plain_cer == Rate(4, 34)
+    assert (with_plain + without).plain_cer is None  # never a plain CER over less audio than the CER
+    other = score_minutes(meeting, "opus16", GOOD)
+    rows = pooled_by_variant([with_plain, other, with_plain])
+    assert [(r.name, r.variant, r.cer.total) for r in rows] == [("ALL", "reverb", 34), ("ALL", "opus16", 17)]

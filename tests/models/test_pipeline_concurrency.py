@@ -78,10 +78,10 @@ class FakeTranscriber:
     def __init__(self, model: FakeWhisper, options) -> None:
         self.model = model
 
-    def transcribe(self, audio, clips, progress=None, language=None):
+    def transcribe(self, audio, clips, progress=None, language=None, **_options):
         with self.model.users:
             self.model.clock.advance(10.0)
-        return [ClipWords(c, [Word(c.start, c.start + 0.5, "開会します。", 0.9)]) for c in clips], "ja"
+        return [ClipWords(c, [Word(c.start, c.end, "開会します。", 0.9)]) for c in clips], "ja"  # clip heard whole
 
 
 @pytest.fixture

@@ -145,6 +145,8 @@ def test_a_turn_lost_in_the_first_pass_is_decoded_again_on_its_own(recording: Pa
     [retry] = whisper.calls[1]["clip_timestamps"]
     assert 8.0 <= retry["start"] <= 8.6 and 9.6 <= retry["end"] <= 10.0  # the lost turn, padded, alone
     assert whisper.calls[1]["language"] == "ja"
+    # the prompt is what a lost stretch may have been decoded as (「答弁。答弁。」): not on the retry
+    assert whisper.calls[0]["initial_prompt"] and whisper.calls[1]["initial_prompt"] is None
     speakers = [speaker for speaker, _ in _texts(minutes)]
     assert speakers == ["SPEAKER_00", "SPEAKER_01", "SPEAKER_00"]
     assert "委員長" in minutes.turns[-1].text

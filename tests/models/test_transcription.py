@@ -56,11 +56,57 @@ def test_speech_no_word_touches_is_found_for_a_second_decoding() -> None:
         SpeakerSegment(6.0, 8.0, "A"),
     ]
     words = [
-        ClipWords(Clip(0.0, 3.2, "A"), [Word(0.1, 0.6, "ただいま", 0.9), Word(0.6, 1.0, "から", 0.9)]),
-        ClipWords(Clip(5.8, 8.0, "A"), [Word(5.9, 6.2, "以上", 0.9)]),
+        ClipWords(
+            Clip(0.0, 3.2, "A"),
+            [Word(0.1, 0.6, "ただいま", 0.9), Word(0.6, 1.0, "から", 0.9), Word(1.2, 2.0, "会議", 0.9)],
+        ),
+        ClipWords(Clip(5.8, 8.0, "A"), [Word(5.9, 6.2, "以上", 0.9), Word(6.3, 7.0, "です", 0.9)]),
     ]
-    # B's 1.1 s turn came back empty; A's 0.3 s blip is too short to retry
+    # B's 1.1 s turn came back empty; A's 0.3 s blip is too short to retry; A's pauses of 0.2 and
+    # 1.0 s between and after words are pauses, not skipped speech
     assert uncovered_segments(segs, words) == [SpeakerSegment(3.5, 4.6, "B")]
+
+
+def test_a_long_stretch_without_words_inside_a_turn_is_decoded_again() -> None:
+    """Whisper stopped early in a 10 s turn of reverberant audio and skipped its second half."""
+    from models.transcription import ClipWords, uncovered_segments
+    from models.types import Word
+
+    segs = [SpeakerSegment(78.2, 88.5, "B"), SpeakerSegment(89.0, 92.0, "A")]
+    words = [
+        ClipWords(
+            Clip(78.0, 92.2, None),
+            [
+                Word(78.3, 79.0, "統合", 0.9),
+                Word(79.0, 82.4, "によって…お伺いします", 0.9),
+                Word(89.1, 91.8, "お答え", 0.9),
+            ],
+        )
+    ]
+    assert uncovered_segments(segs, words) == [SpeakerSegment(82.4, 88.5, "B")]
+    # a gap at the start of a turn counts the same way
+    late = [ClipWords(Clip(78.0, 92.2, None), [Word(80.0, 88.4, "…", 0.9), Word(89.1, 91.8, "…", 0.9)])]
+    assert uncovered_segments(segs, late) == [SpeakerSegment(78.2, 80.0, "B")]
+
+
+def test_recovered_words_are_read_where_they_were_said_and_never_twice() -> None:
+    from models.transcription import ClipWords, merge_recovered
+    from models.types import Word
+
+    first = [
+        ClipWords(Clip(0.0, 20.0, None), [Word(0.5, 4.0, "前半", 0.9), Word(12.0, 15.0, "次の話者", 0.9)]),
+        ClipWords(Clip(20.0, 25.0, "A"), [Word(20.5, 22.0, "以上", 0.9)]),
+    ]
+    recovered = [
+        ClipWords(
+            Clip(3.8, 11.0, "B"),
+            [Word(3.8, 4.0, "半", 0.5), Word(4.2, 7.0, "後半", 0.9), Word(7.0, 10.8, "です", 0.9)],
+        ),
+        ClipWords(Clip(26.0, 27.0, "A"), [Word(26.1, 26.8, "はい", 0.9)]),
+    ]
+    merged = merge_recovered(first, recovered)
+    assert [[w.word for w in cw.words] for cw in merged] == [["前半", "後半", "です", "次の話者"], ["以上"], ["はい"]]
+    assert [w.word for w in first[0].words] == ["前半", "次の話者"]  # the first pass is not modified
 
 
 def test_consecutive_turns_are_packed_into_one_window_up_to_the_limit() -> None:

@@ -11,17 +11,26 @@ counts runs that left ``run``, however they left.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
 from pathlib import Path
 
-from models.audio import probe_audio
+from models.audio import decode_audio, probe_audio
+from models.diarization.ge2e import SpeakerEncoder
 from models.errors import GijirokuError
 from models.pipeline import STAGES, Progress, RunOptions
-from models.types import MeetingInfo, Minutes, Speaker, Turn
+from models.types import MeetingInfo, Minutes, Speaker, SpeakerSegment, Turn
+from models.voices.identify import identify_speakers
+from models.voices.matching import VoiceMatch
 
 TEXT = "本日の委員会を開会します。"
+
+
+@functools.cache
+def _encoder() -> SpeakerEncoder:
+    return SpeakerEncoder()
 
 
 class FakePipeline:
@@ -68,9 +77,23 @@ class FakePipeline:
             raise RuntimeError("boom: internal detail that must not reach the user")
         duration = probe.duration or 1.0
         text = options.vocabulary.apply(TEXT) if options.vocabulary else TEXT
+        matches = self._voices(audio_path, duration, meeting, options)
         return Minutes(
             meeting=meeting,
-            speakers=[Speaker("SPEAKER_00", "話者1")],
+            speakers=[Speaker("SPEAKER_00", matches[0].label if matches else "話者1")],
             turns=[Turn("SPEAKER_00", 0.0, duration, text, text)],
             duration=duration,
+            voice_matches=matches,
         )
+
+    def _voices(self, audio_path: Path, duration: float, meeting: MeetingInfo, options: RunOptions) -> list[VoiceMatch]:
+        """The real pipeline's voice hook on the fake's one speaker (the whole recording)."""
+        if not (options.voices and options.voices.people):
+            return []
+        segments = [SpeakerSegment(0.0, duration, "SPEAKER_00")]
+        return identify_speakers(self.voice_encoder, decode_audio(audio_path), segments, options.voices, meeting)
+
+    @property
+    def voice_encoder(self) -> SpeakerEncoder:
+        """The real GE2E encoder (voiceprints cannot be faked meaningfully), loaded once per session."""
+        return _encoder()

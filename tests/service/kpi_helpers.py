@@ -36,9 +36,11 @@ def seed_meeting(
     processing_seconds: float = 600.0,
     revisions: tuple[str, ...] = ("本日の委員会を開会します。",),
     title: str = "委員会",
+    quality_grade: str | None = None,
 ) -> int:
     """A meeting of ``department`` whose job finished at ``finished_at`` (None: still queued),
-    with one transcript revision per text (revision 1 = the draft). Returns the meeting id."""
+    with one transcript revision per text (revision 1 = the draft) and, given ``quality_grade``,
+    a recording quality of that grade on its job. Returns the meeting id."""
     with app.state.ctx.sessions() as db:
         dept_id = db.scalar(select(Department.id).where(Department.name == department))
         meeting = Meeting(department_id=dept_id, title=title, duration=duration, audio_path=None)
@@ -55,6 +57,7 @@ def seed_meeting(
                     percent=100.0,
                     started_at=finished_at - dt.timedelta(seconds=processing_seconds),
                     finished_at=finished_at,
+                    recording_quality={"grade": quality_grade} if quality_grade else None,
                 )
             )
             for n, text in enumerate(revisions, start=1):

@@ -75,7 +75,16 @@ MALFORMED: list[bytes] = [
     b"9" * 5000,
 ]
 TOP_LEVEL: list[Any] = [[], "x", 1, None, True, ["x", 1]]
-PATH_IDS = {"meeting_id": 1, "job_id": 1, "department_id": 1, "entry_id": 1, "closure_id": 1, "user_id": 2}
+PATH_IDS = {
+    "meeting_id": 1,
+    "job_id": 1,
+    "department_id": 1,
+    "entry_id": 1,
+    "closure_id": 1,
+    "user_id": 2,
+    "person_id": 1,  # 話者登録 (issue 13)
+    "speaker": "SPEAKER_00",
+}
 FORMS: list[tuple[str, list[str]]] = [
     ("/login", ["username", "password", "next"]),
     ("/reports/closures", ["month", "department_id", "fiscal_year"]),

@@ -1,8 +1,13 @@
-import numpy as np
+from pathlib import Path
 
-from models.diarization.clustering import spectral_centroids
+import numpy as np
+import pytest
+
+from models.diarization.clustering import merge_same_voice, spectral_centroids, voice_similarity
 from models.diarization.resegment import absorb_blips, frames_to_segments, viterbi
 from models.types import SpeakerCountHint
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "diarization"
 
 
 def _clusters(sizes: list[int], spread: float = 0.15, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -73,3 +78,57 @@ def test_a_short_run_between_two_runs_of_one_speaker_is_given_back():
     labels[36:] = 0
     labels[20:40] = 1  # longer than max_frames: stays
     assert (absorb_blips(labels, speech, 10, 10)[24:32] == 1).all()
+
+
+def _degraded(condition: str) -> tuple[np.ndarray, np.ndarray]:
+    """Real GE2E windows of the 5-voice soumu_iinkai meeting after issue 12's degradations
+    (scripts/make_diarization_fixture.py): (embeddings, reference speaker per window or -1)."""
+    data = np.load(FIXTURES / f"soumu_iinkai.{condition}.windows.npz")
+    emb = data["emb"].astype(np.float64)
+    return emb / np.linalg.norm(emb, axis=1, keepdims=True), data["speaker"]
+
+
+@pytest.mark.parametrize("condition", ["moderate", "snr10"])
+def test_degraded_meeting_keeps_every_voice_including_a_four_second_one(condition):
+    """Reverb + 18 dB noise + 48 kbps MP3 made the eigengap on a self-tuned dense graph merge the
+    clerk (one 4 s turn) and another voice: 3 of 5 speakers (issue 12)."""
+    emb, speaker = _degraded(condition)
+    centroids = spectral_centroids(emb, SpeakerCountHint())
+    assert len(centroids) == 5
+    assert _purity(emb[speaker >= 0], centroids, speaker[speaker >= 0]) > 0.95
+
+
+@pytest.mark.parametrize("condition", ["moderate", "snr10"])
+def test_one_degraded_voice_is_not_split_into_many(condition):
+    emb, speaker = _degraded(condition)
+    for voice in np.unique(speaker[speaker >= 0]):
+        windows = emb[speaker == voice]
+        if len(windows) >= 12:  # a voice with at least ~6 s of speech
+            assert len(spectral_centroids(windows, SpeakerCountHint())) <= 2
+
+
+def test_hints_are_obeyed_strictly_on_degraded_audio():
+    emb, _ = _degraded("moderate")
+    assert len(spectral_centroids(emb, SpeakerCountHint(min=6))) == 6
+    assert len(spectral_centroids(emb, SpeakerCountHint(max=3))) == 3
+    assert len(spectral_centroids(emb, SpeakerCountHint(num=2))) == 2
+    assert 2 <= len(spectral_centroids(emb, SpeakerCountHint(min=2, max=4))) <= 4
+
+
+def test_voice_similarity_does_not_depend_on_cluster_size():
+    """A plain centroid cosine calls 5 windows of a voice a different voice from 60 windows of it,
+    because the mean of few noisy windows is short; the debiased one does not."""
+    emb, _ = _clusters([65, 60], spread=0.6)
+    small, large, other = np.arange(5), np.arange(5, 65), np.arange(65, 125)
+    sims = voice_similarity(emb, [small, large, other])
+    assert sims[0, 1] > 0.95 > sims[0, 2]
+    centroid = lambda idx: emb[idx].mean(0) / np.linalg.norm(emb[idx].mean(0))  # noqa: E731
+    assert centroid(small) @ centroid(large) < sims[0, 1]
+
+
+def test_two_clusters_of_one_voice_are_merged_but_never_below_the_minimum():
+    emb, _ = _clusters([60, 60], spread=0.3)
+    groups = [np.arange(30), np.arange(30, 60), np.arange(60, 120)]
+    merged = merge_same_voice(emb, groups, low=1, same_voice=0.9)
+    assert sorted(len(g) for g in merged) == [60, 60]
+    assert len(merge_same_voice(emb, groups, low=3, same_voice=0.9)) == 3

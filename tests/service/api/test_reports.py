@@ -41,24 +41,34 @@ COLUMNS = [
     "削減時間がマイナスの回答",
     "修正率（%）",
     "修正率の対象会議",
+    "録音品質 良好（件）",
+    "録音品質 普通（件）",
+    "録音品質 要改善（件）",
+    "修正率 録音品質良好（%）",
+    "修正率 録音品質普通（%）",
+    "修正率 録音品質要改善（%）",
 ]
+# the seeded meetings were never measured (no recording quality): no grade counts, no rates
+NO_QUALITY = [0, 0, 0, None, None, None]
 
 # 令和6年度 (FY2024) by department. 総務課: 2 meetings (4/10, 3/31; 4/1 is FY2025), 1.5 h audio,
 # 900 s = 0.25 h → 0.3 processing, 3 responses, 2/3 satisfied and はい → 66.7 %, (90 − 30 + 60) / 60
 # = 2.0 h saved over 2 months with responses → 1.0 h/month, 1 negative, edit rate 28.6 % (a1 only).
-A_FY2024 = ["総務課", "令和6年度", 2, 1.5, 0.3, 3, 66.7, 66.7, 2.0, 1.0, 1, 28.6, 1]
-B_FY2024 = ["議会事務局", "令和6年度", 1, 1.5, 0.3, 0, None, None, None, None, 0, None, 0]  # zero respondents
+A_FY2024 = ["総務課", "令和6年度", 2, 1.5, 0.3, 3, 66.7, 66.7, 2.0, 1.0, 1, 28.6, 1, *NO_QUALITY]
+# zero respondents
+B_FY2024 = ["議会事務局", "令和6年度", 1, 1.5, 0.3, 0, None, None, None, None, 0, None, 0, *NO_QUALITY]
 # 全体: 3 meetings, 3.0 h audio, 1800 s = 0.5 h processing, same surveys as 総務課
-ALL_FY2024 = ["全体", "令和6年度", 3, 3.0, 0.5, 3, 66.7, 66.7, 2.0, 1.0, 1, 28.6, 1]
+ALL_FY2024 = ["全体", "令和6年度", 3, 3.0, 0.5, 3, 66.7, 66.7, 2.0, 1.0, 1, 28.6, 1, *NO_QUALITY]
 # 令和7年度: a3 only; 0 of 1 satisfied is a real 0 %, not "—"; 1200 s = 0.333 h → 0.3
-A_FY2025 = ["総務課", "令和7年度", 1, 2.0, 0.3, 1, 0.0, 0.0, 0.5, 0.5, 0, 0.0, 1]
-B_FY2025 = ["議会事務局", "令和7年度", 0, 0.0, 0.0, 0, None, None, None, None, 0, None, 0]
-ALL_FY2025 = ["全体", "令和7年度", 1, 2.0, 0.3, 1, 0.0, 0.0, 0.5, 0.5, 0, 0.0, 1]
+A_FY2025 = ["総務課", "令和7年度", 1, 2.0, 0.3, 1, 0.0, 0.0, 0.5, 0.5, 0, 0.0, 1, *NO_QUALITY]
+B_FY2025 = ["議会事務局", "令和7年度", 0, 0.0, 0.0, 0, None, None, None, None, 0, None, 0, *NO_QUALITY]
+ALL_FY2025 = ["全体", "令和7年度", 1, 2.0, 0.3, 1, 0.0, 0.0, 0.5, 0.5, 0, 0.0, 1, *NO_QUALITY]
 
 # 令和6年度 by month (department-months with processed meetings, then 全体 per month)
-A_APR = ["総務課", "令和6年4月", 1, 1.0, 0.2, 2, 50.0, 50.0, 1.0, 1.0, 1, 28.6, 1]  # 600 s = 0.167 h; (90 − 30) / 60
-A_MAR = ["総務課", "令和7年3月", 1, 0.5, 0.1, 1, 100.0, 100.0, 1.0, 1.0, 0, None, 0]  # 300 s = 0.083 h
-B_JUN = ["議会事務局", "令和6年6月", 1, 1.5, 0.3, 0, None, None, None, None, 0, None, 0]
+# 600 s = 0.167 h; (90 − 30) / 60
+A_APR = ["総務課", "令和6年4月", 1, 1.0, 0.2, 2, 50.0, 50.0, 1.0, 1.0, 1, 28.6, 1, *NO_QUALITY]
+A_MAR = ["総務課", "令和7年3月", 1, 0.5, 0.1, 1, 100.0, 100.0, 1.0, 1.0, 0, None, 0, *NO_QUALITY]  # 300 s = 0.083 h
+B_JUN = ["議会事務局", "令和6年6月", 1, 1.5, 0.3, 0, None, None, None, None, 0, None, 0, *NO_QUALITY]
 MONTHLY_2024 = [A_APR, A_MAR, B_JUN, ["全体", *A_APR[1:]], ["全体", *B_JUN[1:]], ["全体", *A_MAR[1:]]]
 
 

@@ -81,3 +81,19 @@ def test_exports_are_audited(client, auth, meeting_id, app):
     with app.state.ctx.sessions() as db:
         formats = [d["format"] for d in db.scalars(select(AuditLog.detail).where(AuditLog.action == "exported"))]
     assert sorted(formats) == ["docx", "json", "srt", "txt", "vtt"]
+
+
+def test_revision_list_says_how_each_version_came_to_be(client, auth, meeting_id):
+    """The editor's 版の履歴 tells the draft, manual saves, autosaves and restores apart (issue 14, item 9)."""
+    url = f"/api/meetings/{meeting_id}/transcript"
+    h = auth("staff_a")
+    for base, kind in ((1, "autosave"), (2, "manual"), (3, "restore")):
+        body = {"base_revision": base, "minutes": _edited(client, h, meeting_id, f"版{base}"), "kind": kind}
+        assert client.put(url, headers=h, json=body).json()["kind"] == kind
+    body = {"base_revision": 4, "minutes": _edited(client, h, meeting_id, "古いクライアント")}  # no kind: a save
+    assert client.put(url, headers=h, json=body).status_code == 200
+    revs = client.get(f"{url}/revisions", headers=h).json()
+    assert [r["kind"] for r in revs] == ["draft", "autosave", "manual", "restore", "manual"]
+    # only the pipeline writes drafts
+    bad = {"base_revision": 5, "minutes": _edited(client, h, meeting_id, "x"), "kind": "draft"}
+    assert client.put(url, headers=h, json=bad).status_code == 422

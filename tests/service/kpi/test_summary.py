@@ -24,6 +24,7 @@ def _meetings() -> list[MeetingFigures]:
             audio_seconds=3600,
             processing_seconds=600,
             edit_rate=0.1,
+            quality_grade="poor",
             surveys=(
                 SurveyFigures(S.very_satisfied, C.yes, estimated_minutes=120, editing_seconds=1800),  # 120 − 30 = 90
                 SurveyFigures(
@@ -38,6 +39,7 @@ def _meetings() -> list[MeetingFigures]:
             audio_seconds=1800,
             processing_seconds=300,
             edit_rate=None,
+            quality_grade="good",
             surveys=(SurveyFigures(S.satisfied, C.yes, estimated_minutes=90, editing_seconds=600, review_minutes=20),),
         ),
         # 総務課, FY2025 first day (4/1): not in FY2024
@@ -66,7 +68,10 @@ def test_summarize_fiscal_year():
     assert row.negative_responses == 1
     assert row.edit_rate == pytest.approx(0.1) and row.edit_rate_meetings == 1
     # what the page shows: 0.25 h rounds half up to 0.3
-    assert display_cells(row) == ["総務課", "令和6年度", 2, 1.5, 0.3, 3, 66.7, 66.7, 2.0, 1.0, 1, 10.0, 1]
+    # one good and one poor recording; only the poor one has an edit rate (issue 12, item 5)
+    assert row.quality_meetings == (1, 0, 1) and row.quality_edit_rates == (None, None, pytest.approx(0.1))
+    assert display_cells(row)[:13] == ["総務課", "令和6年度", 2, 1.5, 0.3, 3, 66.7, 66.7, 2.0, 1.0, 1, 10.0, 1]
+    assert display_cells(row)[13:] == [1, 0, 1, None, None, 10.0]
 
 
 def test_summarize_month_and_next_fiscal_year():
@@ -91,7 +96,8 @@ def test_zero_respondents_give_none_not_zero():
     assert row.hours_saved is None and row.hours_saved_per_month is None
     assert row.edit_rate == pytest.approx(0.3)
     cells = display_cells(row)
-    assert cells == ["議会事務局", "令和6年度", 1, 1.5, 0.3, 0, None, None, None, None, 0, 30.0, 1]
+    assert cells[:13] == ["議会事務局", "令和6年度", 1, 1.5, 0.3, 0, None, None, None, None, 0, 30.0, 1]
+    assert cells[13:] == [0, 0, 0, None, None, None]  # not measured: in no recording-quality grade
     assert [format_cell(c) for c in cells[6:10]] == ["—", "—", "—", "—"]
 
 

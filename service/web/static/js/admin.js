@@ -2,6 +2,7 @@
 // enable/disable). The API enforces the rules (e.g. clerks need a department); we show its message.
 
 import { api } from "./api.js";
+import { field, openDialog, promptDialog } from "./dialog.js";
 import { el, toast } from "./ui.js";
 
 const roles = JSON.parse(document.getElementById("role-labels").textContent);
@@ -23,9 +24,9 @@ async function loadDepartments() {
     el("td", { class: "num" }, el("button", {
       type: "button", class: "btn btn-small", "aria-label": `${d.name} の名前を変更`,
       onclick: async () => {
-        const name = prompt("新しい部署名", d.name);
-        if (!name || name.trim() === d.name) return;
-        try { await api(`/api/departments/${d.id}`, { method: "PATCH", body: { name: name.trim() } }); toast("部署名を変更しました。"); refresh(); }
+        const name = await promptDialog(`部署「${d.name}」の名前を変更`, "新しい部署名", d.name, { maxlength: "200" });
+        if (!name || name === d.name) return;
+        try { await api(`/api/departments/${d.id}`, { method: "PATCH", body: { name } }); toast("部署名を変更しました。"); refresh(); }
         catch (err) { toast(err.message); }
       },
     }, "名前を変更")),
@@ -55,14 +56,33 @@ function userRow(u) {
     el("td", {}, dept),
     el("td", {}, el("span", { class: `badge ${u.is_active ? "badge-done" : "badge-cancelled"}` }, u.is_active ? "有効" : "無効")),
     el("td", { class: "num" },
-      el("button", { type: "button", class: "btn btn-small", "aria-label": `${u.username} のパスワードを再設定`, onclick: () => {
-        const pw = prompt(`${u.username} の新しいパスワード`);
-        if (pw) update(u, { password: pw }, "パスワードを再設定しました。");
-      } }, "パスワード再設定"), " ",
+      el("button", { type: "button", class: "btn btn-small", "aria-label": `${u.username} のパスワードを再設定`, onclick: () => resetPassword(u) }, "パスワード再設定"), " ",
       el("button", { type: "button", class: "btn btn-small" + (u.is_active ? " btn-danger" : ""), onclick: () => update(u, { is_active: !u.is_active }, u.is_active ? "無効にしました。" : "有効にしました。") },
         u.is_active ? "無効にする" : "有効にする"),
     ),
   );
+}
+
+/** The new password in a dialog that says what is wrong with it (the server's policy message)
+ * and stays open until it is accepted. */
+async function resetPassword(u) {
+  const min = document.getElementById("u-password").minLength;
+  const done = await openDialog({
+    title: `${u.username} のパスワードを再設定`,
+    body: [
+      field(`新しいパスワード（${min}文字以上）`, { name: "password", type: "password", required: true, minlength: String(min), maxlength: "1000", autocomplete: "new-password" }),
+      el("p", { class: "muted small" }, "このユーザーのログイン中のセッションはすべて終了します。"),
+    ],
+    buttons: [
+      { label: "キャンセル", value: false },
+      { label: "再設定する", value: true, primary: true, submit: true },
+    ],
+    onSubmit: async (form) => {
+      await api(`/api/users/${u.id}`, { method: "PATCH", body: { password: form.elements.password.value } });
+      return true;
+    },
+  });
+  if (done) { toast("パスワードを再設定しました。"); loadUsers(); }
 }
 
 async function loadUsers() {

@@ -5,12 +5,14 @@
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** The session's CSRF token: <meta> on every page, the readable cookie as a fallback. */
+/** The session's CSRF token: the readable cookie first, because a login in another tab (or the
+ * re-login dialog) replaces the session after this page was rendered and only the cookie follows;
+ * the page's <meta> when the cookie is absent. */
 export function csrfToken() {
-  const meta = document.querySelector('meta[name="csrf-token"]');
-  if (meta && meta.content) return meta.content;
   const m = document.cookie.match(/(?:^|;\s*)gijiroku_csrf=([^;]+)/);
-  return m ? decodeURIComponent(m[1]) : "";
+  if (m) return decodeURIComponent(m[1]);
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? meta.content : "";
 }
 
 export class ApiError extends Error {
@@ -33,7 +35,8 @@ export function errorFrom(status, bodyText) {
     if (body && typeof body.message_ja === "string" && body.message_ja) message = body.message_ja;
     if (body && typeof body.message_en === "string") messageEn = body.message_en;
   } catch (_) { /* not JSON (a proxy's error page): keep the generic message */ }
-  if (status === 401) message = "ログインの有効期限が切れました。もう一度ログインしてください。";
+  // A request without a valid session; not a wrong password (401 invalid_credentials from login).
+  if (status === 401 && code !== "invalid_credentials") message = "ログインの有効期限が切れました。もう一度ログインしてください。";
   return new ApiError(status, code, message, messageEn);
 }
 

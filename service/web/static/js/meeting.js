@@ -3,6 +3,8 @@
 // (the editor, or the read-only view for users who may not edit).
 
 import { api } from "./api.js";
+import { editMeetingMeta } from "./meeting_meta.js";
+import { showQuality } from "./quality.js";
 import { formatDuration, isActive, progressBar, setProgress, stageText, statusBadge, toast } from "./ui.js";
 
 const id = document.getElementById("meeting").dataset.meetingId;
@@ -22,6 +24,7 @@ let source = null;
 
 function show(j, revision) {
   job = j;
+  showQuality(j && j.status === "done" ? j.recording_quality : null);
   badge.replaceChildren(statusBadge(j));
   stage.textContent = j && j.status !== "failed" ? stageText(j) : "";
   setProgress(bar, j ? j.percent : 0, j && j.status === "done");
@@ -92,5 +95,8 @@ if (del) del.addEventListener("click", async () => {
     toast(err.message);
   }
 });
+
+const editMeta = document.getElementById("edit-meta");
+if (editMeta) editMeta.addEventListener("click", () => editMeetingMeta(id).catch((err) => toast(err.message)));
 
 load();

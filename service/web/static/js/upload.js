@@ -73,6 +73,7 @@ form.addEventListener("submit", (e) => {
     const field = form.elements[name];
     if (field && field.value.trim()) data.append(name, field.value.trim());
   }
+  for (const material of form.elements.materials ? form.elements.materials.files : []) data.append("materials", material, material.name);
   data.append("file", chosen, chosen.name);
 
   xhr = new XMLHttpRequest();

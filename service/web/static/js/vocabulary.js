@@ -1,7 +1,10 @@
-// 単語登録: list, add, edit (inline prompt) and delete the department's vocabulary entries.
+// 単語登録: list, add (after showing its impact on past transcripts), edit (a dialog) and
+// delete the department's vocabulary entries.
 
 import { api } from "./api.js";
 import { el, toast } from "./ui.js";
+import { confirmDialog, field, openDialog } from "./dialog.js";
+import { addVocabulary } from "./vocab_impact.js";
 
 const canEdit = document.body.dataset.canEdit === "1";
 const body = document.getElementById("vocab-body");
@@ -42,12 +45,27 @@ async function load() {
 }
 
 async function edit(entry) {
-  const term = prompt("正しい表記", entry.term);
-  if (term === null) return;
-  const variants = prompt("言い換え・読み（「、」区切り）", entry.variants.join("、"));
-  if (variants === null) return;
+  const body = await openDialog({
+    title: `「${entry.term}」を編集`,
+    body: [
+      field("正しい表記", { name: "term", value: entry.term, required: true, maxlength: "200" }),
+      field("言い換え・誤変換・読み（読点「、」区切り）", { name: "variants", value: entry.variants.join("、") }),
+    ],
+    buttons: [
+      { label: "キャンセル", value: null },
+      { label: "保存", value: "save", primary: true, submit: true },
+    ],
+    onSubmit: (f) => ({ term: f.elements.term.value.trim(), variants: splitVariants(f.elements.variants.value) }),
+  });
+  if (!body || !body.term) return;
   try {
-    await api(`/api/vocabulary/${entry.id}`, { method: "PATCH", body: { term: term.trim(), variants: splitVariants(variants) } });
+    try {
+      await api(`/api/vocabulary/${entry.id}`, { method: "PATCH", body });
+    } catch (err) { // a risky new variant: say why, and save only when confirmed
+      if (err.code !== "vocabulary_needs_confirmation") throw err;
+      if (!await confirmDialog("この変更は影響が大きい可能性があります", err.message, { okLabel: "それでも保存する", danger: true })) return;
+      await api(`/api/vocabulary/${entry.id}`, { method: "PATCH", body: { ...body, confirmed: true } });
+    }
     toast("更新しました。");
     load();
   } catch (err) { toast(err.message); }
@@ -68,10 +86,8 @@ if (form) form.addEventListener("submit", async (e) => {
   const term = form.term.value.trim();
   if (!term) { errorBox.textContent = "正しい表記を入力してください。"; errorBox.hidden = false; return; }
   try {
-    await api("/api/vocabulary" + query(), {
-      method: "POST",
-      body: { term, variants: splitVariants(form.variants.value), note: form.note.value.trim() },
-    });
+    const entry = await addVocabulary({ term, variants: splitVariants(form.variants.value), note: form.note.value.trim(), query: query() });
+    if (!entry) return; // not added after seeing its impact: the form keeps what was typed
     form.reset();
     toast(`「${term}」を登録しました。`);
     load();

@@ -1,10 +1,10 @@
 // 検索と置換 in the shown text (ケバ取り or 素起こし): 次を検索 cycles through the matches; 置換
 // shows the next match on its first press and replaces it on the next; すべて置換 replaces every
-// match. Replacements can also go to 単語登録 (once per pair) so the next transcription knows
-// the word.
+// match. Replacements can also go to 単語登録 (asked once per pair, after showing what the rule
+// would change in past transcripts) so the next transcription knows the word.
 
-import { api } from "../api.js";
 import { toast } from "../ui.js";
+import { addVocabulary } from "../vocab_impact.js";
 import { findMatches, replaceAll, replaceOne } from "./model.js";
 import { selectRange } from "./render.js";
 
@@ -88,12 +88,13 @@ export class FindReplace {
     if (!this.addVocab.checked || !replacement.trim()) return;
     const key = `${needle}\u0000${replacement}`;
     if (this.vocabAdded.has(key)) return;
+    this.vocabAdded.add(key); // asked once per pair, whatever the answer
     try {
       const variants = needle.trim() && needle.trim() !== replacement.trim() ? [needle.trim()] : [];
-      await api("/api/vocabulary", { method: "POST", body: { term: replacement.trim(), variants } });
-      this.vocabAdded.add(key);
-      toast(`「${replacement}」を単語登録に追加しました。`);
+      const entry = await addVocabulary({ term: replacement.trim(), variants });
+      toast(entry ? `「${replacement}」を単語登録に追加しました。` : "単語登録には追加しませんでした。");
     } catch (err) {
+      this.vocabAdded.delete(key); // not asked to the end: the next replacement asks again
       toast(`単語登録に追加できませんでした: ${err.message}`);
     }
   }

@@ -3,17 +3,23 @@
 // own module (find/replace, revisions, conflict, export, shortcuts, editing-time meter).
 // What the page changes while it runs is in one object, `view`, handed to the tools that read it.
 
+import { promptDialog } from "../dialog.js";
+import { relogin, sessionLost } from "../relogin.js";
 import { el, toast } from "../ui.js";
 import { ActivityMeter } from "./activity.js";
 import { ConflictBox } from "./conflict.js";
+import { Corrections } from "./corrections.js";
+import { DraftKeeper } from "./draft.js";
 import { ExportMenu } from "./export.js";
 import { FindReplace } from "./find.js";
-import { addSpeaker, mergeWithNext, reassignTurn, renameSpeaker, splitTurn, turnAt } from "./model.js";
+import { MaterialsPanel } from "./materials.js";
+import { addSpeaker, alignWords, confirmWords, isLow, mergeWithNext, reassignTurn, renameSpeaker, splitTurn, turnAt } from "./model.js";
 import { Player } from "./player.js";
-import { caretOffset, fillText, renderTurns } from "./render.js";
+import { caretOffset, fillText, renderTurns, selectRange } from "./render.js";
 import { RevisionList } from "./revisions.js";
 import { installShortcuts } from "./shortcuts.js";
 import { TranscriptStore } from "./store.js";
+import { VoicePanel } from "./voices.js";
 
 const root = document.getElementById("editor");
 const meetingId = root.dataset.meetingId;
@@ -43,12 +49,26 @@ const view = {
   threshold: prefs.threshold, // words below this probability are marked 要確認
   lastCaret: null, // {index, offset}: where the caret was last seen inside a turn
 };
+// A correction typed in one text reaches the other (素起こし ↔ ケバ取り) when typing in a turn ends.
+const corrections = canEdit ? new Corrections(meetingId, { store, onApplied: (index) => {
+  if (turnText(index) !== document.activeElement) refreshTurn(index);
+  updateLowCount();
+} }) : null;
+
+// Replacements and suggestions from the meeting's materials (会議資料), undone/accepted by a click.
+const materialsPanel = new MaterialsPanel(document.getElementById("materials-panel"), {
+  store, canEdit, refreshTurn: (index) => refreshTurn(index), focusTurn: (index) => focusTurn(index),
+});
+
+// Names from the voice registry: confidence mark, 確定 / 違う, 「この声を登録」 (issue 13).
+const voices = new VoicePanel(meetingId, { store, enabled: root.dataset.voiceProfiles === "1", onChanged: () => renderAll() });
 
 // --- rendering --------------------------------------------------------------------------------
 
 function renderAll(focusIndex = null) {
   const y = window.scrollY;
   renderTurns(turnsNode, store.minutes, view.field, { canEdit, threshold: view.threshold });
+  materialsPanel.render();
   renderSpeakers();
   updateLowCount();
   player.reset();
@@ -73,6 +93,7 @@ function focusTurn(index, seek = true) {
 
 function updateLowCount() {
   const n = turnsNode.querySelectorAll(".word.low").length;
+  for (const b of turnsNode.querySelectorAll("button[data-action=confirm]")) b.hidden = !b.closest(".turn").querySelector(".word.low");
   document.getElementById("low-count").textContent = n ? `要確認の語: ${n}` : "要確認の語はありません";
 }
 
@@ -91,7 +112,9 @@ function renderSpeakers() {
         toast(`話者名を「${label}」に変更しました（${counts[s.id] || 0}件の発言）。`);
       }
     });
-    return el("div", { class: "speaker-row" }, input, el("span", { class: "muted small" }, `${counts[s.id] || 0}件`));
+    const voice = canEdit ? voices.controls(s) : [];
+    const row = el("div", { class: "speaker-row" }, input, el("span", { class: "muted small" }, `${counts[s.id] || 0}件`));
+    return voice.length ? el("div", { class: "speaker-entry" }, row, el("div", { class: "speaker-voice" }, ...voice)) : row;
   }));
 }
 
@@ -114,9 +137,13 @@ store.addEventListener("saved", (e) => {
   toast(`第${e.detail.revision}版を${e.detail.auto ? "自動" : ""}保存しました。`);
 });
 store.addEventListener("error", (e) => {
-  errorBox.textContent = `保存できませんでした: ${e.detail.message}${e.detail.auto ? "（しばらくして自動で再試行します）" : ""}`;
+  const lost = sessionLost(e.detail);
+  errorBox.textContent = `保存できませんでした: ${e.detail.message}${lost ? "（編集内容はこのブラウザーに残っています）" : e.detail.auto ? "（しばらくして自動で再試行します）" : ""}`;
   errorBox.hidden = false;
+  // The session ended under the page: log in again here and save, rather than lose the edits.
+  if (lost) relogin().then((ok) => { if (ok) store.save(); });
 });
+const drafts = canEdit ? new DraftKeeper(store, meetingId, document.body.dataset.username || "") : null;
 
 window.addEventListener("beforeunload", (e) => {
   if (store.dirty) { e.preventDefault(); e.returnValue = ""; }
@@ -129,7 +156,9 @@ function indexOf(node) { return Number(node.closest(".turn").dataset.index); }
 turnsNode.addEventListener("input", (e) => {
   const node = e.target.closest(".turn-text");
   if (!node) return;
-  store.minutes.turns[indexOf(node)][view.field] = node.textContent;
+  const turn = store.minutes.turns[indexOf(node)];
+  if (corrections) corrections.begin(turn, view.field);
+  turn[view.field] = node.textContent;
   store.changed();
 });
 
@@ -150,6 +179,7 @@ turnsNode.addEventListener("focusout", (e) => {
   if (!node || !store.minutes) return;
   refreshTurn(indexOf(node));
   updateLowCount();
+  if (corrections) corrections.flush(); // typing in this turn is over: the other text follows
   player.reset();
 });
 
@@ -181,6 +211,7 @@ turnsNode.addEventListener("click", (e) => {
     if (button.dataset.action === "play") player.seek(store.minutes.turns[index].start, true);
     else if (button.dataset.action === "split") split(index);
     else if (button.dataset.action === "merge") merge(index);
+    else if (button.dataset.action === "confirm") confirmLow(index);
     return;
   }
   const text = e.target.closest(".turn-text");
@@ -203,7 +234,36 @@ turnsNode.addEventListener("change", (e) => {
   }
 });
 
-function split(index) {
+// 確認済み: staff have looked at the turn's 要確認 words (its button) or at one word (double click
+// on it, or Alt+Y with the caret in it); they are no longer marked and the count follows.
+function confirmLow(index, only = null) {
+  if (!canEdit) return;
+  const turn = store.minutes.turns[index];
+  const low = (turn.words || []).flatMap((w, i) => (isLow(w, view.threshold) && (only === null || only === i) ? [i] : []));
+  const n = confirmWords(turn, low);
+  if (!n) return;
+  store.changed();
+  refreshTurn(index);
+  updateLowCount();
+  toast(`発言${index + 1}の要確認の語${n}件を確認済みにしました。`);
+}
+
+function confirmAtCaret() {
+  const caret = currentCaret();
+  const turn = caret && store.minutes.turns[caret.index];
+  const hit = turn && alignWords(turn[view.field] || "", turn.words)
+    .find((a) => a.from <= caret.offset && caret.offset <= a.to && isLow(turn.words[a.w], view.threshold));
+  if (!hit) { toast("要確認の語（波線）の中にカーソルを置いてから Alt+Y を押してください。"); return; }
+  confirmLow(caret.index, hit.w);
+  selectRange(turnText(caret.index), caret.offset, caret.offset); // redrawn: the caret stays put
+}
+
+turnsNode.addEventListener("dblclick", (e) => {
+  const word = e.target.closest(".word.low");
+  if (word) confirmLow(indexOf(word), Number(word.dataset.w));
+});
+
+async function split(index) {
   // selectionchange is dispatched asynchronously, so a shortcut pressed right after the caret
   // moved must read the live selection rather than the remembered one.
   const live = currentCaret();
@@ -211,6 +271,7 @@ function split(index) {
   if (index === undefined) index = caret ? caret.index : null;
   if (!canEdit || index === null || index === undefined) return;
   const offset = caret && caret.index === index ? caret.offset : null;
+  await corrections.flush(); // the shown text stays as typed, so the caret offset still holds
   if (offset === null || !splitTurn(store.minutes, index, view.field, offset)) {
     toast("分割したい位置の文中にカーソルを置いてから「分割」を押してください。");
     return;
@@ -221,8 +282,9 @@ function split(index) {
   toast(`発言${index + 1}を分割しました。`);
 }
 
-function merge(index = view.lastCaret && view.lastCaret.index) {
+async function merge(index = view.lastCaret && view.lastCaret.index) {
   if (!canEdit || index === null || index === undefined) return;
+  await corrections.flush();
   if (!mergeWithNext(store.minutes, index)) { toast("最後の発言は結合できません。"); return; }
   store.changed();
   renderAll(index);
@@ -230,10 +292,10 @@ function merge(index = view.lastCaret && view.lastCaret.index) {
 }
 
 const addSpeakerButton = document.getElementById("add-speaker");
-if (addSpeakerButton) addSpeakerButton.addEventListener("click", () => {
-  const label = prompt("新しい話者の名前", `話者${store.minutes.speakers.length + 1}`);
-  if (!label || !label.trim()) return;
-  addSpeaker(store.minutes, label.trim());
+if (addSpeakerButton) addSpeakerButton.addEventListener("click", async () => {
+  const label = await promptDialog("話者を追加", "新しい話者の名前", `話者${store.minutes.speakers.length + 1}`, { maxlength: "100" });
+  if (!label) return;
+  addSpeaker(store.minutes, label);
   store.changed();
   renderAll();
 });
@@ -246,7 +308,7 @@ for (const radio of document.querySelectorAll('input[name="view"]')) {
     if (!radio.checked) return;
     view.field = radio.value;
     prefs.field = view.field;
-    renderAll();
+    (corrections ? corrections.flush() : Promise.resolve()).then(() => renderAll());
   });
 }
 const thresholdInput = document.getElementById("threshold");
@@ -261,7 +323,9 @@ thresholdInput.addEventListener("change", () => {
 
 // --- tools -----------------------------------------------------------------------------------
 
-if (saveButton) saveButton.addEventListener("click", () => store.save());
+// Only after the corrections typed so far reached the other text.
+function save() { return corrections.flush().then(() => store.save()); }
+if (saveButton) saveButton.addEventListener("click", save);
 
 const findForm = document.getElementById("find-form");
 const finder = findForm && new FindReplace(findForm, { store, view, turnText, refreshTurn, renderAll });
@@ -269,7 +333,7 @@ new ConflictBox(document.getElementById("conflict"), { store, view, reload });
 new RevisionList(document.getElementById("revisions-panel"), { store, canEdit, onRestored: () => renderAll() });
 const exportMenu = document.getElementById("export-menu");
 if (canExport && exportMenu) {
-  new ExportMenu(exportMenu, { store, view, meetingId, surveyOffer: document.getElementById("survey-offer") });
+  new ExportMenu(exportMenu, { store, corrections, meetingId, textChoice: document.getElementById("export-text"), surveyOffer: document.getElementById("survey-offer") });
 }
 
 // --- shortcuts ------------------------------------------------------------------------------------
@@ -292,7 +356,8 @@ installShortcuts({
   playTurn: () => player.seek(store.minutes.turns[currentIndex()].start, true),
   split: () => split(),
   merge: () => merge(currentIndex()),
-  save: () => store.save(),
+  save: () => { if (canEdit) save(); },
+  confirmWord: () => { if (canEdit) confirmAtCaret(); },
   find: () => {
     if (!finder) return;
     document.getElementById("find-panel").open = true;
@@ -303,15 +368,21 @@ installShortcuts({
 // --- start ------------------------------------------------------------------------------------------
 
 async function reload() {
-  await store.load();
+  await Promise.all([store.load(), voices.load()]);
   renderAll();
 }
 
-const activity = new ActivityMeter(meetingId, { isPlaying: () => player.available && !player.audio.paused });
+async function start() {
+  await reload();
+  if (drafts && await drafts.offerRestore()) renderAll();
+}
+
+// Only editing counts as editing time (the server refuses the rest): no meter on a read-only draft.
+const activity = canEdit ? new ActivityMeter(meetingId, { isPlaying: () => player.available && !player.audio.paused }) : null;
 // For the browser tests and for debugging from the console; nothing in the page reads it.
 window.gijirokuEditor = { store, player, activity };
 
-reload().catch((err) => {
+start().catch((err) => {
   turnsNode.replaceChildren(el("p", { class: "alert alert-error" },
     err.status === 404 ? "会議録がまだありません。文字起こしが完了してから開いてください。" : err.message));
   saveState.textContent = "";

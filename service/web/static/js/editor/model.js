@@ -24,6 +24,23 @@ export function alignWords(text, words, lookahead = 12) {
   return out;
 }
 
+/** 要確認: Whisper was unsure of the word (probability under `threshold`) and staff have not
+ * corrected or confirmed it (`confirmed`, set by a correction or by 確認済み). */
+export function isLow(word, threshold) {
+  return typeof word.probability === "number" && word.probability < threshold && !word.confirmed;
+}
+
+/** 確認済み: words `indices` of the turn (all of them when omitted) are no longer 要確認.
+ * Returns how many were still unconfirmed. */
+export function confirmWords(turn, indices = null) {
+  const words = turn.words || [];
+  let n = 0;
+  for (const w of indices === null ? words.keys() : indices) {
+    if (words[w] && !words[w].confirmed) { words[w].confirmed = true; n++; }
+  }
+  return n;
+}
+
 export function speakerLabel(minutes, id) {
   const s = minutes.speakers.find((sp) => sp.id === id);
   return s ? s.label : id;
@@ -115,6 +132,7 @@ export function mergeWithNext(minutes, index) {
     end: Math.max(a.end, b.end),
     text: (a.text || "") + (b.text || ""),
     clean_text: (a.clean_text || "") + (b.clean_text || ""),
+    clean_edited: !!(a.clean_edited || b.clean_edited),
     words: [...(a.words || []), ...(b.words || [])],
   });
   return true;

@@ -140,7 +140,7 @@ export class Player {
       const node = i >= 0 ? document.getElementById(`turn-${i}`) : null;
       if (node) {
         node.classList.add("current");
-        if (!this.audio.paused && !isTyping()) node.scrollIntoView({ block: "nearest", behavior: "smooth" });
+        if (!this.audio.paused && !isTyping()) keepInUpperThird(node);
       }
     }
     const turn = i >= 0 ? minutes.turns[i] : null;
@@ -152,6 +152,21 @@ export class Player {
       if (span) span.classList.add("playing");
     }
   }
+}
+
+/**
+ * Scroll so that the turn being played starts in the upper third of what is visible below the
+ * sticky player: following along, the reader's eyes stay near the top and the next turns are in
+ * view (scrollIntoView "nearest" left the current turn on the bottom edge). A turn already in
+ * the upper third is left where it is, so the page does not jump on every turn.
+ */
+function keepInUpperThird(node) {
+  const bar = document.querySelector(".player");
+  const top = bar ? Math.max(0, bar.getBoundingClientRect().bottom) : 0;
+  const third = top + (window.innerHeight - top) / 3;
+  const at = node.getBoundingClientRect().top;
+  if (at >= top && at <= third) return;
+  window.scrollBy({ top: at - top - 12, behavior: "smooth" });
 }
 
 /** True while the caret is in an editable field: auto-scrolling would yank the text away. */

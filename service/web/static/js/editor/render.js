@@ -3,7 +3,7 @@
 // timing (for click-to-seek and playback highlighting) and their probability (for marking).
 
 import { el, formatClock } from "../ui.js";
-import { alignWords, speakerLabel } from "./model.js";
+import { alignWords, isLow, speakerLabel } from "./model.js";
 
 /** Fill `node` with the turn's shown text, words wrapped in spans. */
 export function fillText(node, turn, field, threshold) {
@@ -13,11 +13,11 @@ export function fillText(node, turn, field, threshold) {
   for (const a of alignWords(text, turn.words)) {
     if (a.from > pos) parts.push(document.createTextNode(text.slice(pos, a.from)));
     const w = turn.words[a.w];
-    const low = typeof w.probability === "number" && w.probability < threshold;
+    const low = isLow(w, threshold);
     parts.push(el("span", {
       class: low ? "word low" : "word",
       dataset: { w: a.w },
-      title: low ? `要確認（確信度 ${Math.round(w.probability * 100)}%）` : null,
+      title: low ? `要確認（確信度 ${Math.round(w.probability * 100)}%）: ダブルクリックまたは Alt+Y で確認済み` : null,
     }, text.slice(a.from, a.to)));
     pos = a.to;
   }
@@ -53,6 +53,7 @@ export function renderTurn(minutes, turn, index, field, { canEdit, threshold }) 
     canEdit ? el("span", { class: "turn-tools" },
       el("button", { type: "button", class: "btn btn-small", dataset: { action: "split" }, title: "Ctrl+Enter", "aria-label": `発言${index + 1}をカーソル位置で分割` }, "分割"),
       el("button", { type: "button", class: "btn btn-small", dataset: { action: "merge" }, title: "Alt+M", "aria-label": `発言${index + 1}を次の発言と結合`, disabled: index === minutes.turns.length - 1 }, "次と結合"),
+      el("button", { type: "button", class: "btn btn-small", dataset: { action: "confirm" }, title: "この発言の要確認の語をすべて確認済みにする", "aria-label": `発言${index + 1}の要確認の語をすべて確認済みにする` }, "確認済み"),
     ) : null,
   );
   return el("article", { class: "turn", id: `turn-${index}`, dataset: { index, speaker: turn.speaker } }, head, body);

@@ -3,6 +3,10 @@
 
 import { el, formatDateTime, toast } from "../ui.js";
 
+// How each version came to be (transcript_revisions.kind), so staff can tell their own saves from
+// the 30-second autosaves and find the version before a restore.
+const KIND_LABELS = { draft: "自動作成", manual: "保存", autosave: "自動保存", restore: "復元" };
+
 export class RevisionList {
   /**
    * @param {HTMLDetailsElement} panel  #revisions-panel
@@ -24,7 +28,8 @@ export class RevisionList {
       const revisions = await store.revisions();
       this.list.replaceChildren(...revisions.slice().reverse().map((r) => el("li", { class: r.revision === store.revision ? "current-rev" : "" },
         el("span", {}, `第${r.revision}版`),
-        el("span", { class: "muted small" }, ` ${formatDateTime(r.created_at)} ${r.author || (r.revision === 1 ? "自動作成" : "")}`),
+        el("span", { class: "badge revision-kind", dataset: { kind: r.kind } }, KIND_LABELS[r.kind] || r.kind),
+        el("span", { class: "muted small" }, ` ${formatDateTime(r.created_at)} ${r.author || ""}`),
         r.revision === store.revision ? el("span", { class: "badge badge-done" }, "表示中") :
           this.canEdit ? el("button", { type: "button", class: "btn btn-small", "aria-label": `第${r.revision}版に戻す`, onclick: () => this.restore(r.revision) }, "この版に戻す") : null,
       )));

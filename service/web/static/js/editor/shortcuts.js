@@ -12,6 +12,7 @@ export const SHORTCUTS = [
   { code: "Period", alt: true, action: "faster" },
   { code: "KeyP", alt: true, action: "playTurn" },
   { code: "KeyM", alt: true, action: "merge" },
+  { code: "KeyY", alt: true, action: "confirmWord" },
   { code: "Enter", ctrl: true, action: "split" },
   { code: "KeyS", ctrl: true, action: "save" },
   { code: "KeyH", ctrl: true, action: "find" },

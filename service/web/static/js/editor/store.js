@@ -52,7 +52,7 @@ export class TranscriptStore extends EventTarget {
     const base = overwrite && this.conflict ? this.conflict.latest : this.revision;
     const sent = JSON.stringify(this.minutes);
     try {
-      const data = await api(this.base, { method: "PUT", body: { base_revision: base, minutes: JSON.parse(sent) } });
+      const data = await api(this.base, { method: "PUT", body: { base_revision: base, minutes: JSON.parse(sent), kind: auto ? "autosave" : "manual" } });
       this.revision = data.revision;
       this.conflict = null;
       // Edits typed while the request was in flight stay dirty.
@@ -64,7 +64,7 @@ export class TranscriptStore extends EventTarget {
         this.conflict = { latest: await this.latestRevision(), message: err.message };
         this.emit("conflict", this.conflict);
       } else {
-        this.emit("error", { message: err.message, auto });
+        this.emit("error", { message: err.message, auto, status: err.status, code: err.code });
         if (auto && this.autosaveMs > 0) this.timer = setTimeout(() => this.save({ auto: true }), this.autosaveMs);
       }
       return false;
@@ -89,7 +89,7 @@ export class TranscriptStore extends EventTarget {
   async restore(n) {
     const old = await api(`${this.base}?revision=${n}`);
     const latest = await this.latestRevision();
-    const data = await api(this.base, { method: "PUT", body: { base_revision: latest, minutes: old.minutes } });
+    const data = await api(this.base, { method: "PUT", body: { base_revision: latest, minutes: old.minutes, kind: "restore" } });
     this.minutes = data.minutes;
     this.revision = data.revision;
     this.dirty = false;

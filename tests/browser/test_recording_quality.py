@@ -1,0 +1,50 @@
+"""The meeting page shows the recording-quality grade and the Japanese advice for a degraded
+upload (issue 12, item 5): a reverberant, noisy recording made from the meeting fixture is uploaded
+through the form and run by the live server's pipeline (the real one by default)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from recording_conditions import add_noise, reverberate, speech, wav_bytes
+
+from models.quality import ADVICE
+from service.db.models import Role
+
+pytestmark = pytest.mark.browser
+
+
+def test_degraded_upload_shows_grade_and_advice(
+    page: Page, live_server, login, screenshots_dir: Path, tmp_path: Path
+) -> None:
+    live_server.create_user("quality1", Role.staff, "総務課")
+    recording = tmp_path / "far_room.wav"  # T60 1 s room, pink noise 12 dB below the speech
+    recording.write_bytes(wav_bytes(add_noise(reverberate(speech(), 1.0), 12, "pink")))
+    login(page, "quality1")
+    page.goto("/upload")
+    page.locator("#file").set_input_files(recording)
+    page.locator("#title").fill("令和7年 第2回 文教委員会（後方の録音機）")
+    page.get_by_role("button", name="アップロードして文字起こしを開始").click()
+    page.wait_for_url("**/meetings/*", timeout=60_000)
+    card = page.get_by_role("region", name="録音品質")
+    expect(card).to_be_hidden()  # nothing is measured before the run
+    expect(page.locator("#job-badge")).to_have_text("完了", timeout=300_000)
+
+    expect(card).to_be_visible()
+    expect(card.locator("#quality-grade")).to_have_text("要改善")
+    expect(card.locator("#quality-advice li")).to_have_count(2)  # both major: the noise first, then the room
+    for advice in (ADVICE["reverb"], ADVICE["noise"]):
+        expect(card.locator("#quality-advice")).to_contain_text(advice)
+    expect(card).to_contain_text("マイクを発言者の近くに置くと精度が上がります")
+    figures = card.locator("#quality-figures")
+    for label in ("発言の音量", "SN比（雑音との差）", "残響時間（推定）", "音割れ", "音声の帯域"):
+        expect(figures).to_contain_text(label)
+    expect(figures).to_contain_text("秒")
+    page.screenshot(path=screenshots_dir / "meeting-quality-1366.png", full_page=True)
+    card.scroll_into_view_if_needed()
+    page.screenshot(path=screenshots_dir / "meeting-quality-card-1366.png")
+
+    page.reload()  # the same card from the meeting API after a reload
+    expect(card.locator("#quality-grade")).to_have_text("要改善")
