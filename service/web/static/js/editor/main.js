@@ -177,6 +177,10 @@ turnsNode.addEventListener("paste", (e) => {
 turnsNode.addEventListener("focusout", (e) => {
   const node = e.target.closest && e.target.closest(".turn-text");
   if (!node || !store.minutes) return;
+  // The caret as the text loses focus (Tab or a click to its 分割 button): selectionchange may not
+  // have been dispatched yet for the click that put it there, and the redraw below moves it to 0.
+  const offset = caretOffset(node);
+  if (offset !== null) view.lastCaret = { index: indexOf(node), offset };
   refreshTurn(indexOf(node));
   updateLowCount();
   if (corrections) corrections.flush(); // typing in this turn is over: the other text follows
