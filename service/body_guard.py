@@ -11,7 +11,9 @@ Text: JSON and urlencoded form bodies are decoded here and refused with 422 when
 a character the service cannot store or print (``models.safe_text``) or a number is NaN/Infinity
 (not JSON, and PostgreSQL's JSON refuses them). Doing it here, not in each schema, covers every
 route, including those added later. Anything this module cannot decode is passed on untouched
-for the route's own validation to answer.
+for the route's own validation to answer. A JSON body parsed here is handed on in the scope, and
+routes built with ``ParsedJsonRoute`` (the transcript save, up to ``GIJIROKU_MAX_TRANSCRIPT_MB``)
+read it from there instead of parsing the same megabytes a second time.
 
 Pure ASGI rather than ``BaseHTTPMiddleware``: only then can it stop reading a body.
 """
@@ -20,8 +22,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Coroutine
+from typing import Any
 from urllib.parse import parse_qsl
 
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -35,6 +41,7 @@ _TRANSCRIPT_SAVE = re.compile(r"^/api/meetings/[^/]+/transcript/?$")
 _UPLOAD = "/api/meetings"
 _VOICE_SAMPLE = "/api/voices/samples"  # 話者登録: one person's recording, streamed like an upload
 _MATERIALS = re.compile(r"^/api/meetings/[^/]+/materials/?$")
+_PARSED_JSON = "gijiroku.parsed_json"  # scope key: the JSON body as checked here (what json.loads gives)
 
 
 class _NonFinite(ValueError):
@@ -89,24 +96,52 @@ def _invalid_number() -> GijirokuError:
     )
 
 
-def body_problem(content_type: str | None, body: bytes) -> GijirokuError | None:
-    """Why a JSON (or untyped: FastAPI reads those as JSON) or urlencoded body is refused, or None."""
+def body_problem(content_type: str | None, body: bytes, scope: Scope | None = None) -> GijirokuError | None:
+    """Why a JSON (or untyped: FastAPI reads those as JSON) or urlencoded body is refused, or None.
+    An accepted JSON body is left in ``scope`` for ``ParsedJsonRoute``."""
     media = (content_type or "").split(";")[0].strip().lower()
     if not body:
         return None
+    is_json = False
     if media == "application/x-www-form-urlencoded":
         data: object = parse_qsl(body.decode("latin-1"), keep_blank_values=True)  # as Starlette: %XX as UTF-8
     elif not media or media == "application/json" or media.endswith("+json"):
         try:
+            # finite floats parse as json.loads parses them: the same object FastAPI would build
             data = json.loads(body, parse_constant=_reject_constant, parse_float=_finite_float)
         except _NonFinite:
             return _invalid_number()
         except (ValueError, RecursionError):
             return None  # malformed: the route's validation answers in its own words
+        is_json = True
     else:
         return None
     where = first_unstorable(data)
-    return _invalid_text(where) if where is not None else None
+    if where is not None:
+        return _invalid_text(where)
+    if is_json and scope is not None:
+        scope[_PARSED_JSON] = data
+    return None
+
+
+class _ParsedJsonRequest(Request):
+    async def json(self) -> Any:
+        if _PARSED_JSON in self.scope:
+            return self.scope[_PARSED_JSON]
+        return await super().json()
+
+
+class ParsedJsonRoute(APIRoute):
+    """A route whose JSON body FastAPI takes from ``BodyGuard``'s parse (``APIRouter(route_class=...)``):
+    a multi-megabyte transcript save is parsed once, not once here and once by FastAPI."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def with_parsed_json(request: Request) -> Response:
+            return await handler(_ParsedJsonRequest(request.scope, request.receive))
+
+        return with_parsed_json
 
 
 async def _read(receive: Receive, limit: int) -> bytes | None:
@@ -172,7 +207,7 @@ class BodyGuard:
         if body is None:
             await error_response(too_large(limit), {"Connection": "close"})(scope, receive, send)
             return
-        if (problem := body_problem(headers.get("content-type"), body)) is not None:
+        if (problem := body_problem(headers.get("content-type"), body, scope)) is not None:
             await error_response(problem)(scope, receive, send)
             return
         await self.app(scope, _replay(body, receive), send)

@@ -9,12 +9,12 @@ from models.draft.vocabulary import Vocabulary, VocabularyEntry
 from service.db.models import VocabularyEntry as VocabularyRow
 
 
-def department_vocabulary(db: Session, department_id: int) -> Vocabulary | None:
+def department_vocabulary(db: Session, department_id: int, *, exclude_id: int | None = None) -> Vocabulary | None:
     """The department's entries in the order they were added (Whisper's hint keeps the earliest);
-    None when it has none."""
-    rows = db.execute(
-        select(VocabularyRow.term, VocabularyRow.variants)
-        .where(VocabularyRow.department_id == department_id)
-        .order_by(VocabularyRow.id)
-    ).all()
+    None when it has none. ``exclude_id`` leaves one entry out: the impact preview of an edit
+    weighs the changed rule against all the others."""
+    stmt = select(VocabularyRow.term, VocabularyRow.variants).where(VocabularyRow.department_id == department_id)
+    if exclude_id is not None:
+        stmt = stmt.where(VocabularyRow.id != exclude_id)
+    rows = db.execute(stmt.order_by(VocabularyRow.id)).all()
     return Vocabulary([VocabularyEntry(term, list(variants)) for term, variants in rows]) if rows else None

@@ -3,6 +3,8 @@ text, and turning a meeting's stored texts into the pipeline's ``Materials``.
 
 Only the extracted text is kept (``MeetingMaterial.text``), not the file: it is all the pipeline
 and the pages use, it is small, and a document that may hold personal data is not kept twice.
+The terms found in it are kept beside it (``MeetingMaterial.terms``): finding them runs the
+tokenizer over the whole text, which the 資料 list and every job would otherwise repeat.
 Limits (``GIJIROKU_MAX_MATERIALS_MB`` per request, ``GIJIROKU_MAX_MATERIALS_PER_MEETING`` files)
 answer in both languages, like audio uploads (``service.uploads``).
 """
@@ -16,7 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.errors import GijirokuError
-from models.materials import SUFFIXES, Materials, build_materials, extract_text
+from models.materials import SUFFIXES, Materials, Term, build_materials, extract_text
+from models.materials.terms import file_terms, terms_from_json, terms_to_json
 from service.config import Settings
 from service.db.models import Meeting, MeetingMaterial
 from service.uploads import display_filename, materials_too_large, too_many_materials
@@ -66,6 +69,7 @@ def add_materials(
                 size=len(f.data),
                 sha256=hashlib.sha256(f.data).hexdigest(),
                 text=text,
+                terms=terms_to_json(file_terms(text)),
                 created_by_id=user_id,
             )
         )
@@ -78,7 +82,20 @@ def meeting_materials(db: Session, meeting_id: int) -> list[MeetingMaterial]:
     return list(db.scalars(stmt))
 
 
+def material_terms(row: MeetingMaterial) -> list[Term]:
+    """The row's stored terms; a row without (stored before they were kept, or by an older
+    extractor) gets them found and set here, for the caller's commit to keep."""
+    terms = terms_from_json(row.terms)
+    if terms is None:
+        terms = file_terms(row.text)
+        row.terms = terms_to_json(terms)
+    return terms
+
+
 def materials_for_run(db: Session, meeting_id: int) -> Materials | None:
-    """The pipeline's ``Materials`` for a meeting's job, or None when it has none."""
-    texts = [m.text for m in meeting_materials(db, meeting_id)]
-    return build_materials(texts) if texts else None
+    """The pipeline's ``Materials`` for a meeting's job (and its 資料 list), or None when it has
+    none; built from the stored terms (``material_terms``: commit to keep any found here)."""
+    rows = meeting_materials(db, meeting_id)
+    if not rows:
+        return None
+    return build_materials([m.text for m in rows], [material_terms(m) for m in rows])

@@ -151,6 +151,12 @@ class JobOut(_FromRow):
     )
 
 
+class RerunIn(BaseModel):
+    confirmed: bool = Field(
+        default=False, description="職員の修正を含む版があっても再処理する（修正した版は版の履歴に残る）"
+    )
+
+
 class MeetingOut(_FromRow):
     id: int
     department_id: int
@@ -227,7 +233,7 @@ class MeetingUpdate(BaseModel):
     _visible = field_validator("title", "place", "attendees", "agenda", mode="after")(visible_text)
 
 
-RevisionKind = Literal["draft", "manual", "autosave", "restore"]
+RevisionKind = Literal["draft", "manual", "autosave", "restore", "voice"]
 
 
 class RevisionOut(_FromRow):
@@ -235,7 +241,10 @@ class RevisionOut(_FromRow):
     base_revision: int | None
     author_id: int | None
     author: str | None
-    kind: RevisionKind = Field(description="draft（自動作成）/ manual（保存）/ autosave（自動保存）/ restore（復元）")
+    kind: RevisionKind = Field(
+        description="draft（自動作成）/ manual（保存）/ autosave（自動保存）/ restore（復元）"
+        " / voice（照合の取消: 話者を話者番号に戻した版）"
+    )
     created_at: dt.datetime
 
 

@@ -48,6 +48,16 @@ def audio_file(settings: Settings, meeting: Meeting) -> Path | None:
     return path if path.is_file() else None
 
 
+def audio_missing() -> GijirokuError:
+    """A job (or a re-run) of a meeting whose audio was deleted: there is nothing to transcribe."""
+    return GijirokuError(
+        "audio_missing",
+        "音声ファイルが削除されているため処理できません。",
+        "The audio file has been deleted; nothing to process.",
+        status=409,
+    )
+
+
 def remove_audio(settings: Settings, meeting: Meeting) -> None:
     if meeting.audio_path:
         resolve(settings, meeting.audio_path).unlink(missing_ok=True)

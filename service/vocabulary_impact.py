@@ -18,7 +18,8 @@ from models.draft.vocabulary import VocabularyEntry as Rule
 from models.draft.vocabulary_impact import VocabularyImpact, vocabulary_impact
 from models.errors import GijirokuError
 from service.config import Settings
-from service.db.models import Meeting, TranscriptRevision, VocabularyEntry
+from service.db.models import Meeting, TranscriptRevision
+from service.department_vocabulary import department_vocabulary
 from service.schemas import LongerWordOut, VocabularyExampleOut, VocabularyImpactOut
 
 _WORDS_NAMED = 3  # longer words named in a warning, most frequent first
@@ -88,12 +89,9 @@ def department_impact(
     term = term.strip()
     cleaned = [v.strip() for v in variants if v.strip() and v.strip() != term]
     rule = Rule(term, list(dict.fromkeys(cleaned)))
-    stmt = select(VocabularyEntry).where(VocabularyEntry.department_id == department_id)
-    if exclude_entry_id is not None:
-        stmt = stmt.where(VocabularyEntry.id != exclude_entry_id)
-    existing = [Rule(e.term, list(e.variants)) for e in db.scalars(stmt)]
+    others = department_vocabulary(db, department_id, exclude_id=exclude_entry_id)
     titles, texts = _latest_texts(db, department_id, settings.vocabulary_impact_meetings)
-    impact = vocabulary_impact(rule, existing, texts)
+    impact = vocabulary_impact(rule, others.entries if others else [], texts)
     return VocabularyImpactOut(
         changes=impact.changes,
         meetings_changed=impact.texts_changed,

@@ -18,7 +18,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 from models.materials.reading import Token, fold_reading, tokenize
 
@@ -43,6 +45,9 @@ _DIGIT = re.compile(r"[0-9０-９]")
 _LATIN_UNIT = re.compile(r"^[a-zａ-ｚ]{1,2}$")  # km, ha, m: units, not terms; acronyms are upper case
 _ENUMERATION = re.compile(r"^\s*(?:[（(]?[0-9０-９]+[）)．.]?|資料[0-9０-９]+|[・●○■□◆◇※-])[\s　]*")
 MIN_SENTENCE_CHARS = 8
+# Terms stored with a material (``terms_to_json``) carry this; raise it whenever what
+# ``extract_terms`` finds changes, so that stored lists are found again by the new rules.
+TERMS_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -83,14 +88,53 @@ class Materials:
         return bool(self.text.strip())
 
 
-def build_materials(texts: list[str]) -> Materials:
-    """Materials from the extracted text of each file (``extract.extract_text``)."""
+def build_materials(texts: list[str], terms: Sequence[Sequence[Term]] | None = None) -> Materials:
+    """Materials from the extracted text of each file (``extract.extract_text``).
+
+    ``terms``: each file's ``file_terms``, when they were stored with it (the service keeps them
+    with the material, so the tokenizer runs once per file, not on every page view or job);
+    otherwise they are extracted here. Both give the same list (``merge_terms``).
+    """
     text = "\n".join(t.strip() for t in texts if t.strip())
+    lines = _lines(text)
+    merged = merge_terms(terms) if terms is not None else extract_terms(lines)
+    return Materials(terms=merged, figures=extract_figures(lines), sentences=split_sentences(lines), text=text)
+
+
+def _lines(text: str) -> list[str]:
     lines = [_clean_line(line) for line in text.splitlines()]
-    lines = [line for line in lines if line]
-    return Materials(
-        terms=extract_terms(lines), figures=extract_figures(lines), sentences=split_sentences(lines), text=text
-    )
+    return [line for line in lines if line]
+
+
+def file_terms(text: str) -> list[Term]:
+    """The ranked terms of one file's text: what is worth storing with the file, since
+    ``merge_terms`` of the files' lists equals the terms of their joined text (terms are found
+    line by line)."""
+    return extract_terms(_lines(text))
+
+
+def merge_terms(groups: Iterable[Sequence[Term]]) -> list[Term]:
+    """The terms of several files as ``extract_terms`` finds them in the files' joined text:
+    each surface once, as it first appears (files in order), its counts summed and re-scored."""
+    counts: Counter[str] = Counter()
+    first: dict[str, Term] = {}
+    for group in groups:
+        for term in group:
+            counts[term.surface] += term.count
+            first.setdefault(term.surface, term)
+    return _ranked(first.values(), counts)
+
+
+def terms_to_json(terms: Sequence[Term]) -> dict[str, Any]:
+    """``terms`` as stored (JSON) with the ``TERMS_VERSION`` that found them."""
+    return {"version": TERMS_VERSION, "terms": [asdict(t) for t in terms]}
+
+
+def terms_from_json(stored: dict[str, Any] | None) -> list[Term] | None:
+    """Stored terms, or None when there are none or an older extractor found them."""
+    if not stored or stored.get("version") != TERMS_VERSION:
+        return None
+    return [Term(**t) for t in stored["terms"]]
 
 
 def _clean_line(line: str) -> str:
@@ -181,10 +225,12 @@ def extract_terms(lines: list[str]) -> list[Term]:
                 counts[surface] += 1
                 if surface not in found:
                     found[surface] = Term(surface, reading, kind, 0, 0.0, line, kana)
-    terms = [
-        replace(t, count=counts[t.surface], score=_score(t.kind, counts[t.surface], t.reading)) for t in found.values()
-    ]
-    return sorted(terms, key=lambda t: (-t.score, t.surface))
+    return _ranked(found.values(), counts)
+
+
+def _ranked(terms: Iterable[Term], counts: Counter[str]) -> list[Term]:
+    scored = [replace(t, count=counts[t.surface], score=_score(t.kind, counts[t.surface], t.reading)) for t in terms]
+    return sorted(scored, key=lambda t: (-t.score, t.surface))
 
 
 def _score(kind: str, count: int, reading: str) -> float:

@@ -1,4 +1,4 @@
-"""Job progress (polling and Server-Sent Events), cancel and retry."""
+"""Job progress (polling and Server-Sent Events), cancel, retry, and re-run of a finished meeting."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from service.audit import record
 from service.db.models import Job, JobStatus
 from service.deps import ContextDep, SessionDep, Uploader, Viewer, VisibleJob, client_ip
 from service.jobs import states
-from service.schemas import JobOut
+from service.jobs.rerun import rerun
+from service.schemas import JobOut, RerunIn
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
 
@@ -63,6 +64,33 @@ def retry_job(job: VisibleJob, user: Uploader, db: SessionDep, ctx: ContextDep, 
     ctx.queue.enqueue(job.id)
     db.refresh(job)
     return job
+
+
+@router.post("/{job_id}/rerun", response_model=JobOut, status_code=201)
+def rerun_job(
+    job: VisibleJob, user: Uploader, db: SessionDep, ctx: ContextDep, request: Request, body: RerunIn | None = None
+) -> Job:
+    """再処理: the meeting of this finished job transcribed again, as a new job, with its current
+    materials, vocabulary and voices; its draft becomes the latest revision and the earlier ones
+    stay. 409 ``rerun_needs_confirmation`` when the latest revision holds staff edits, unless
+    ``confirmed`` (``service.jobs.rerun``)."""
+    started = rerun(db, ctx.settings, job, confirmed=body is not None and body.confirmed)
+    record(
+        db,
+        user,
+        "job_rerun",
+        meeting=job.meeting,
+        ip=client_ip(request),
+        job_id=started.job.id,
+        previous_job_id=job.id,
+        replaced_revision=started.replaced_revision,
+        over_staff_edits=started.over_staff_edits,
+    )
+    db.commit()
+    assert ctx.queue is not None
+    ctx.queue.enqueue(started.job.id)
+    db.refresh(started.job)
+    return started.job
 
 
 def _snapshot(ctx: ContextDep, job_id: int) -> dict[str, object] | None:

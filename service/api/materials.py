@@ -1,6 +1,7 @@
 """A meeting's materials (会議資料): attach PDF/docx/txt files, list them with the terms found in
 them (each promotable to the department's 単語登録 through ``/api/vocabulary``), delete them.
-A job started after a change uses them; an earlier draft is not changed."""
+A job started after a change uses them; an earlier draft is not changed (a finished meeting is
+transcribed again with them by ``POST /api/jobs/{id}/rerun``)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ MATERIALS_FIELD = "files"
 
 
 def _out(db: SessionDep, meeting_id: int) -> MaterialsOut:
+    """The list as the page shows it; the caller commits (terms found for rows stored without them)."""
     rows = meeting_materials(db, meeting_id)
     materials = materials_for_run(db, meeting_id)
     # everyday words (kind "word") correct homophones but are not terms worth registering
@@ -39,7 +41,9 @@ def _out(db: SessionDep, meeting_id: int) -> MaterialsOut:
 @router.get("/{meeting_id}/materials", response_model=MaterialsOut)
 def list_materials(meeting: VisibleMeeting, user: Viewer, db: SessionDep) -> MaterialsOut:
     """The meeting's material files and the terms found in them, best-ranked first."""
-    return _out(db, meeting.id)
+    out = _out(db, meeting.id)
+    db.commit()
+    return out
 
 
 @router.post("/{meeting_id}/materials", response_model=MaterialsOut, status_code=201)
@@ -60,8 +64,9 @@ async def upload_materials(
     rows = await run_in_threadpool(add_materials, db, settings, meeting, files, user.id)
     db.flush()
     record(db, user, "materials_added", meeting=meeting, ip=client_ip(request), files=[r.filename for r in rows])
+    out = await run_in_threadpool(_out, db, meeting.id)
     db.commit()
-    return await run_in_threadpool(_out, db, meeting.id)
+    return out
 
 
 @router.delete("/{meeting_id}/materials/{material_id}", status_code=204)

@@ -18,12 +18,14 @@ from models.errors import GijirokuError
 from models.safe_text import scrubbed
 from models.types import Minutes
 from service.audit import record
+from service.body_guard import ParsedJsonRoute
 from service.db.models import TranscriptRevision
 from service.deps import Editor, SessionDep, Viewer, VisibleMeeting, client_ip
 from service.errors import not_found
 from service.schemas import MinutesIn, RevisionOut, TranscriptOut, TranscriptSave
 
-router = APIRouter(prefix="/api/meetings/{meeting_id}/transcript", tags=["transcripts"])
+# the save's body (up to GIJIROKU_MAX_TRANSCRIPT_MB) was parsed by BodyGuard: FastAPI reuses that parse
+router = APIRouter(prefix="/api/meetings/{meeting_id}/transcript", tags=["transcripts"], route_class=ParsedJsonRoute)
 
 
 def _stale(latest: int | None, base: int) -> GijirokuError:

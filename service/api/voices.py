@@ -9,11 +9,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from models.audio import decode_audio
 from models.diarization.single import one_speaker
@@ -23,7 +25,7 @@ from models.vad import speech_regions
 from models.voices.embedding import GE2E_ENCODER, embed_spans, speaker_spans
 from models.voices.enrol import enrolment_prints, is_named
 from service.audit import record
-from service.db.models import TranscriptRevision, VoiceMatchRow, VoicePerson
+from service.db.models import TranscriptRevision, User, VoiceMatchRow, VoicePerson
 from service.deps import ContextDep, Editor, PathId, SessionDep, SettingsDep, VisibleMeeting, client_ip
 from service.errors import not_found
 from service.scope import department_for_user
@@ -102,6 +104,40 @@ def _conflict_label() -> GijirokuError:
         "A registered voice with this label already exists.",
         status=409,
     )
+
+
+def _enrol(
+    db: Session,
+    user: User,
+    department_id: int,
+    label: str,
+    vector: np.ndarray,
+    *,
+    seconds: float,
+    source: str,
+    ip: str,
+    meeting_id: int | None = None,
+) -> VoicePerson:
+    """Both enrolment routes end here: the GE2E print is added (``add_print``) and committed; a
+    label another person already holds answers 409 instead of a database error."""
+    try:
+        person = add_print(
+            db,
+            user,
+            department_id,
+            label,
+            vector,
+            GE2E_ENCODER,
+            seconds=seconds,
+            source=source,
+            meeting_id=meeting_id,
+            ip=ip,
+        )
+    except IntegrityError:
+        raise _conflict_label() from None
+    db.commit()
+    db.refresh(person)
+    return person
 
 
 def _encoder(ctx: ContextDep):
@@ -191,23 +227,7 @@ async def enrol_sample(
         filename = upload.file.filename
     finally:
         upload.discard()  # the sample itself is not kept, only its print
-    try:
-        person = add_print(
-            db,
-            user,
-            department.id,
-            label,
-            vector,
-            GE2E_ENCODER,
-            seconds=seconds,
-            source=filename,
-            ip=client_ip(request),
-        )
-    except IntegrityError:
-        raise _conflict_label() from None
-    db.commit()
-    db.refresh(person)
-    return person
+    return _enrol(db, user, department.id, label, vector, seconds=seconds, source=filename, ip=client_ip(request))
 
 
 def _sample_print(ctx: Any, path: Path) -> tuple[Any, float]:
@@ -282,24 +302,17 @@ def enrol_from_transcript(
             "This speaker has no single-voice turn of 2 s or more to enrol from.",
             status=422,
         )
-    try:
-        person = add_print(
-            db,
-            user,
-            meeting.department_id,
-            label,
-            enrolment.vector,
-            GE2E_ENCODER,
-            seconds=enrolment.seconds,
-            source=meeting.title,
-            meeting_id=meeting.id,
-            ip=client_ip(request),
-        )
-    except IntegrityError:
-        raise _conflict_label() from None
-    db.commit()
-    db.refresh(person)
-    return person
+    return _enrol(
+        db,
+        user,
+        meeting.department_id,
+        label,
+        enrolment.vector,
+        seconds=enrolment.seconds,
+        source=meeting.title,
+        meeting_id=meeting.id,
+        ip=client_ip(request),
+    )
 
 
 @router.get("/api/meetings/{meeting_id}/voice-matches", response_model=list[MatchOut])
@@ -376,6 +389,7 @@ def reject_match(
         base_revision=latest.revision,
         minutes=minutes,
         author_id=user.id,
+        kind="voice",  # 版の履歴 says the speaker went back to 話者N, not that someone edited the text
     )
     db.add(new)
     decide(db, user, row, "rejected", client_ip(request))

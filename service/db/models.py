@@ -130,6 +130,9 @@ class MeetingMaterial(Base):
     size: Mapped[int] = mapped_column(BigInteger, default=0)
     sha256: Mapped[str] = mapped_column(String(64), default="")
     text: Mapped[str] = mapped_column(Text)
+    # the terms found in ``text`` (models.materials.terms.terms_to_json), found once when attached;
+    # None (rows from before 0009) or an older TERMS_VERSION: found again and stored on first use
+    terms: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 

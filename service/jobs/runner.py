@@ -23,7 +23,7 @@ from service.department_vocabulary import department_vocabulary
 from service.jobs import states
 from service.jobs.options import run_options
 from service.materials import materials_for_run
-from service.storage import audio_file
+from service.storage import audio_file, audio_missing
 from service.voices import store_matches, with_department_voices
 
 if TYPE_CHECKING:
@@ -126,18 +126,14 @@ def run_job(ctx: AppContext, job_id: int) -> None:
             audio: Path | None = audio_file(settings, job.meeting)
             info = meeting_info(job.meeting)
             options = _run_options(db, job, settings)
+            db.commit()  # keeps terms found for materials stored without them (service.materials)
         except Exception:
             _finish_crashed(sessions, job_id, attempt, "could not read its meeting or vocabulary")
             return
     log.info("job %s attempt %s started", job_id, attempt)
     try:
         if audio is None:
-            raise GijirokuError(
-                "audio_missing",
-                "音声ファイルが削除されているため処理できません。",
-                "The audio file has been deleted; nothing to process.",
-                status=409,
-            )
+            raise audio_missing()
         with ctx.models.pipeline() as pipeline:
             minutes = pipeline.run(audio, info, ProgressReporter(sessions, job_id, attempt), options)
     except JobAborted:

@@ -21,7 +21,7 @@ from service.db.models import Department
 from service.deps import SessionDep, SettingsDep, client_ip
 from service.kpi.answers import CONTINUED_USE_LABELS, SATISFACTION_LABELS
 from service.kpi.closures import close_month, list_closures, reopen_month
-from service.kpi.display import COLUMNS, NEGATIVE_COLUMNS, format_cell
+from service.kpi.display import NEGATIVE_COLUMNS, format_cell
 from service.kpi.periods import JST, Period
 from service.kpi.report import Report, Table, build_report, default_fiscal_year, report_scope
 from service.kpi.summary import ALL_DEPARTMENTS
@@ -31,6 +31,7 @@ from service.scope import meeting_for_user
 from service.web.deps import PageAuth, PageFormUser, PageId, PageUser, page_permission
 from service.web.render import page_router, render
 from service.web.report_charts import PALETTE, TOTAL_COLOR, Series, bar_chart, line_chart
+from service.web.report_headers import header_rows
 
 router = page_router()
 ReportReader = Annotated[PageAuth, Depends(page_permission(Permission.read_reports))]
@@ -65,7 +66,7 @@ def _table_view(table: Table) -> dict[str, Any]:
                 classes.append("flag")
             view.append({"text": format_cell(cell), "cls": " ".join(classes)})
         rows.append({"cells": view, "total": row.department == ALL_DEPARTMENTS})
-    return {"title": table.title, "columns": table.columns, "rows": rows}
+    return {"title": table.title, "header": header_rows(table.columns), "rows": rows}
 
 
 def headline(report: Report, view: dict[str, Any]) -> dict[str, Any] | None:
@@ -224,7 +225,6 @@ def reports_page(
         closures=[ClosureOut.from_row(r) for r in list_closures(db)] if auth.can(Permission.manage) else [],
         closure_notice=CLOSURE_NOTICES.get(closure or ""),
         generated_at=dt.datetime.now(JST).strftime("%Y/%m/%d %H:%M"),
-        columns=COLUMNS,
     )
 
 

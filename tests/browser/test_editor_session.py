@@ -72,6 +72,31 @@ def test_save_after_logout_elsewhere_logs_in_in_place(
     expect(page.locator("#save-state")).to_have_text("第3版（保存済み）")
 
 
+def test_correction_carry_after_logout_elsewhere_logs_in_in_place(editor, live_server, password: str) -> None:
+    """A correction finished (focus leaves the turn) after the session ended asks for the password in
+    place, then reaches the other text (素起こし), as a save does."""
+    page, meeting_id = editor
+    place_caret(page, 2, 6)  # ケバ取り: 財政課長の佐|藤です → 加藤
+    page.keyboard.press("Backspace")
+    page.keyboard.type("加")
+    _log_out_elsewhere(page).close()
+
+    page.keyboard.press("Tab")  # the turn is finished: its correction is carried
+    dialog = page.get_by_role("dialog", name="もう一度ログインしてください")
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("パスワード").fill(password)
+    dialog.get_by_role("button", name="ログインして保存").click()
+    expect(dialog).to_be_hidden(timeout=20_000)  # a login checks an argon2 hash
+    page.get_by_text("素起こし", exact=True).click()
+    expect(page.locator("#turn-2 .turn-text")).to_have_text(
+        "財政課長の加藤です。えー、補正予算の総額は三億五千万円でございます。"
+    )
+    expect(page.get_by_text("反映できませんでした")).to_have_count(0)
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.locator("#save-state")).to_have_text("第2版（保存済み）")
+    assert saved_minutes(live_server, meeting_id)["turns"][2]["text"].startswith("財政課長の加藤です。えー、")
+
+
 def test_login_in_another_tab_is_used_by_the_next_save(editor, live_server, login) -> None:
     page, meeting_id = editor
     _type_edit(page, "【別タブ】")

@@ -171,6 +171,20 @@ def test_dashboard_shows_charts_with_targets_and_matches_the_download(
     # Excel keeps numbers as numbers (285.0 reads back as 285): compare values, "—" as text
     assert sheet == [[_value(c) for c in row] for row in shown]
 
+    # At 1366 px the table fits and its headers stay readable: short labels under group headers,
+    # none broken inside a word, each with the download's full column name as its title.
+    yearly.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots_dir / "reports-table-1366.png"))
+    header = list(next(wb["年度別"].iter_rows(min_row=2, max_row=2, values_only=True)))
+    named = yearly.locator("thead th:not(.group)").evaluate_all("ths => ths.map(th => th.title || th.textContent)")
+    assert sorted(named) == sorted(header)
+    lines = yearly.locator("thead th").evaluate_all(
+        """ths => ths.map(th => { const r = document.createRange(); r.selectNodeContents(th);
+        return new Set([...r.getClientRects()].map((b) => Math.round(b.top))).size; })"""
+    )
+    assert max(lines) <= 2, lines
+    assert yearly.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
+
     page.screenshot(path=str(screenshots_dir / "reports.png"), full_page=True)
 
     page.emulate_media(media="print")  # the printable page: no header, filters or buttons

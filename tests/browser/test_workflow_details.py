@@ -150,3 +150,32 @@ def test_revision_list_names_each_kind_of_version(page: Page, open_seeded_editor
     page.set_viewport_size({"width": 1366, "height": 768})
     page.locator("#revisions-panel").scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots_dir / "editor-revision-kinds-1366.png"))
+
+
+def test_rejected_voice_match_is_its_own_kind_in_the_revision_list(page: Page, live_server, login) -> None:
+    """違う on a speaker the registry named writes a version 版の履歴 calls 照合の取消, not 保存."""
+    from service.db.models import Meeting, VoiceMatchRow, VoicePerson
+
+    name = "委員長（履歴）"
+    live_server.create_user("kind_voice_staff", "staff", "総務課")
+    minutes = scripted_minutes(28.0, MeetingInfo(title="照合の取消")).to_dict()
+    minutes["speakers"][0]["label"] = name  # as the job leaves a speaker it named from the registry
+    meeting_id = live_server.create_meeting("照合の取消", minutes=minutes)
+    with live_server.sessions() as db:
+        meeting = db.get(Meeting, meeting_id)
+        person = VoicePerson(department_id=meeting.department_id, label=name)
+        db.add(person)
+        db.flush()
+        speaker = minutes["speakers"][0]["id"]
+        db.add(
+            VoiceMatchRow(
+                meeting_id=meeting_id, speaker=speaker, person_id=person.id, label=name, score=0.95, margin=0.3
+            )
+        )
+        db.commit()
+    login(page, "kind_voice_staff")
+    page.goto(f"/meetings/{meeting_id}/edit")
+    page.get_by_role("button", name=f"{name} ではない（話者番号に戻す）").click()
+    expect(page.locator("#save-state")).to_have_text("第2版（保存済み）")
+    page.locator("#revisions-panel summary").click()
+    expect(page.locator("#revisions-panel li .revision-kind")).to_have_text(["照合の取消", "自動作成"])

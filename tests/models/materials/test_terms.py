@@ -6,7 +6,7 @@ import pytest
 
 from models.materials import build_materials
 from models.materials.reading import fold_reading, reading_of
-from models.materials.terms import figure_value
+from models.materials.terms import figure_value, file_terms, merge_terms, terms_from_json, terms_to_json
 
 MATERIALS = """産業振興委員会　資料
 資料1　島本町と千早赤阪村の連携事業について
@@ -71,3 +71,22 @@ def test_figure_values(surface: str, expected: tuple[float, str]) -> None:
 def test_readings_fold_what_the_ear_confuses() -> None:
     assert reading_of("所管") == reading_of("しょかん") == reading_of("ショーカン")
     assert reading_of("GIGA") == reading_of("ギガ")
+
+
+def test_terms_stored_per_file_merge_into_the_terms_of_the_files_together() -> None:
+    """What the service stores per file (``file_terms``) gives the same ranked list, counts and
+    first contexts as extracting from all files at once."""
+    second = "島本町の公民館について\n資料2　ミナモト工業団地　渡部\n"
+    together = build_materials([MATERIALS, second]).terms
+    stored = [terms_from_json(terms_to_json(file_terms(text))) for text in (MATERIALS, second)]
+    files = [s for s in stored if s is not None]
+    assert len(files) == 2
+    assert merge_terms(files) == together
+    assert build_materials([MATERIALS, second], files).terms == together
+    assert {t.surface: t.count for t in together}["島本町"] == 2
+
+
+def test_terms_stored_by_another_extractor_version_are_not_used() -> None:
+    stored = terms_to_json(file_terms(MATERIALS))
+    assert terms_from_json({**stored, "version": stored["version"] - 1}) is None
+    assert terms_from_json(None) is None

@@ -37,6 +37,7 @@ def test_cross_department_access_is_404(client, auth, b_meeting):
         ("GET", f"/api/jobs/{jid}/events", None),
         ("POST", f"/api/jobs/{jid}/cancel", None),
         ("POST", f"/api/jobs/{jid}/retry", None),
+        ("POST", f"/api/jobs/{jid}/rerun", {"confirmed": True}),
         ("PATCH", f"/api/vocabulary/{vid}", {"term": "x"}),
         ("DELETE", f"/api/vocabulary/{vid}", None),
         ("GET", "/api/vocabulary?department_id=2", None),

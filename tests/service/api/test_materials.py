@@ -1,11 +1,13 @@
 """会議資料 on a meeting (issue 15): attach several files, see their terms, limits and bad files
-answered in both languages, other departments kept out, and the job's run getting them."""
+answered in both languages, other departments kept out, and the job's run getting them; the terms
+are found once per file and stored with it."""
 
 from __future__ import annotations
 
 import io
 
 import docx
+import pytest
 
 AGENDA = "産業振興委員会　資料\n1　島本町と千早赤阪村の連携事業\n2　補助金　約2,100万円（試算）\n".encode()
 
@@ -131,3 +133,54 @@ def test_replacements_and_suggestions_survive_a_save(client, auth, meeting_id) -
     turn["suggestions"][0]["kind"] = "guess"
     r = client.put(f"/api/meetings/{meeting_id}/transcript", headers=h, json={"base_revision": 2, "minutes": minutes})
     assert r.status_code == 422
+
+
+@pytest.fixture
+def term_finds(monkeypatch) -> list[str]:
+    """The texts the term extractor was run on (``service.materials.file_terms``), in order."""
+    import service.materials
+
+    calls: list[str] = []
+    real = service.materials.file_terms
+
+    def counting(text: str):
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr(service.materials, "file_terms", counting)
+    return calls
+
+
+def test_terms_are_found_once_when_attached_not_on_each_view_or_job(client, auth, app, meeting_id, term_finds) -> None:
+    from service.db.models import Job
+    from service.jobs.runner import _run_options
+
+    h = auth("staff_a")
+    attached = _attach(client, h, meeting_id, ("agenda.txt", AGENDA), ("report.docx", _docx("ミナモト工業団地の拡張")))
+    assert attached.status_code == 201 and len(term_finds) == 2
+    for _ in range(2):
+        assert client.get(f"/api/meetings/{meeting_id}/materials", headers=h).json() == attached.json()
+    with app.state.ctx.sessions() as db:
+        job = db.query(Job).filter(Job.meeting_id == meeting_id).one()
+        materials = _run_options(db, job, app.state.ctx.settings).materials
+    assert materials is not None and {"千早赤阪村", "ミナモト工業団地"} <= {t.surface for t in materials.terms}
+    assert len(term_finds) == 2
+
+
+@pytest.mark.parametrize("stored", [None, {"version": 0, "terms": []}], ids=["before-0009", "older-extractor"])
+def test_a_material_without_current_terms_gets_them_on_first_use_and_keeps_them(
+    client, auth, app, meeting_id, term_finds, stored
+) -> None:
+    from service.db.models import MeetingMaterial
+
+    h = auth("staff_a")
+    expected = _attach(client, h, meeting_id, ("agenda.txt", AGENDA)).json()
+    with app.state.ctx.sessions() as db:
+        db.query(MeetingMaterial).update({MeetingMaterial.terms: stored})
+        db.commit()
+    term_finds.clear()
+    for _ in range(2):
+        assert client.get(f"/api/meetings/{meeting_id}/materials", headers=h).json() == expected
+    assert len(term_finds) == 1
+    with app.state.ctx.sessions() as db:
+        assert db.query(MeetingMaterial).one().terms["terms"]

@@ -69,7 +69,9 @@ def test_enrol_then_the_next_meeting_opens_with_the_name_and_reject_reverts(clie
         f"/api/meetings/{mid}/voice-matches/SPEAKER_00/reject", headers=h, json={"base_revision": t["revision"]}
     )
     assert r.status_code == 200, r.text
-    assert _transcript(client, h, mid)["minutes"]["speakers"][0]["label"] == "話者1"
+    rejected = _transcript(client, h, mid)
+    assert rejected["minutes"]["speakers"][0]["label"] == "話者1"
+    assert (rejected["revision"], rejected["kind"]) == (r.json()["revision"], "voice")  # 版の履歴 says why
     assert client.get(f"/api/meetings/{mid}/voice-matches", headers=h).json()[0]["status"] == "rejected"
     with app.state.ctx.sessions() as db:
         actions = set(db.scalars(select(AuditLog.action)))

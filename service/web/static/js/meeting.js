@@ -1,8 +1,10 @@
 // Meeting page: follows the latest job with Server-Sent Events (falls back to polling when the
-// stream breaks), offers cancel/retry, and shows downloads and the link to the draft once done
-// (the editor, or the read-only view for users who may not edit).
+// stream breaks), offers cancel/retry, re-runs a finished meeting with its current materials
+// (再処理: asked in a dialog when staff saved edits since the draft), and shows downloads and the
+// link to the draft once done (the editor, or the read-only view for users who may not edit).
 
 import { api } from "./api.js";
+import { confirmDialog } from "./dialog.js";
 import { editMeetingMeta } from "./meeting_meta.js";
 import { showQuality } from "./quality.js";
 import { formatDuration, isActive, progressBar, setProgress, stageText, statusBadge, toast } from "./ui.js";
@@ -15,6 +17,7 @@ const bar = progressBar("文字起こしの進捗");
 document.getElementById("job-progress").append(bar);
 const cancelBtn = document.getElementById("cancel-job");
 const retryBtn = document.getElementById("retry-job");
+const rerunBtn = document.getElementById("rerun-job");
 const pageError = document.getElementById("page-error");
 const durationCell = document.getElementById("duration");
 if (durationCell.dataset.seconds) durationCell.textContent = formatDuration(Number(durationCell.dataset.seconds));
@@ -33,6 +36,7 @@ function show(j, revision) {
   if (cancelBtn) cancelBtn.hidden = !isActive(j);
   if (retryBtn) retryBtn.hidden = !(j && (j.status === "failed" || j.status === "cancelled"));
   const done = !!j && j.status === "done";
+  if (rerunBtn) rerunBtn.hidden = document.getElementById("rerun-note").hidden = !done;
   document.getElementById("draft-link").hidden = !done;
   const downloads = document.getElementById("downloads");
   if (downloads) {
@@ -84,6 +88,32 @@ if (cancelBtn) cancelBtn.addEventListener("click", () => {
   if (confirm("文字起こしを中止しますか？")) jobAction("cancel", "処理を中止しました。");
 });
 if (retryBtn) retryBtn.addEventListener("click", () => jobAction("retry", "再実行を受け付けました。"));
+
+/** 再処理: a new job for the meeting. The API refuses (409 rerun_needs_confirmation) when the
+ * latest version holds staff edits; its message says what happens to them, and only after the
+ * dialog is confirmed is the request sent again with `confirmed`. */
+async function rerun() {
+  const send = (confirmed) => api(`/api/jobs/${job.id}/rerun`, { method: "POST", body: { confirmed } });
+  rerunBtn.disabled = true;
+  try {
+    let next;
+    try {
+      next = await send(false);
+    } catch (err) {
+      if (err.code !== "rerun_needs_confirmation") throw err;
+      if (!(await confirmDialog("職員の修正がある会議録の再処理", err.message, { okLabel: "再処理する", danger: true }))) return;
+      next = await send(true);
+    }
+    show(next);
+    toast("再処理を受け付けました。終わると新しい下書きが最新版になります。");
+    follow(next.id);
+  } catch (err) {
+    toast(err.message);
+  } finally {
+    rerunBtn.disabled = false;
+  }
+}
+if (rerunBtn) rerunBtn.addEventListener("click", rerun);
 
 const del = document.getElementById("delete-meeting");
 if (del) del.addEventListener("click", async () => {

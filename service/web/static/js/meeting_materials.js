@@ -71,7 +71,8 @@ if (card) {
     try {
       render(await api(`/api/meetings/${meetingId}/materials`, { method: "POST", body }));
       input.value = "";
-      toast("資料を追加しました。次の文字起こしから使われます。");
+      const rerun = document.getElementById("rerun-job");
+      toast(rerun && !rerun.hidden ? "資料を追加しました。「資料を反映して再処理」で会議録に反映できます。" : "資料を追加しました。次の文字起こしから使われます。");
     } catch (e) { showError(e.message); }
   });
   load();

@@ -39,6 +39,17 @@ export function relogin(reason = "ログインの有効期限が切れました�
   return pending;
 }
 
+/** Run `call` (an API request); when it fails because the session is gone, ask for the password in
+ * place and run it once more. Cancelling the dialog, or any other error, throws the error as before. */
+export async function withRelogin(call) {
+  try {
+    return await call();
+  } catch (err) {
+    if (sessionLost(err) && await relogin()) return call();
+    throw err;
+  }
+}
+
 /** Whether an API error means "this page's session is gone": expired/ended (401) or its CSRF token
  * belongs to a session that no longer exists (403 csrf_failed after a login elsewhere). */
 export function sessionLost(err) {

@@ -5,6 +5,7 @@
 // The words the change touched become 確認済み and lose their 要確認 mark.
 
 import { api } from "../api.js";
+import { withRelogin } from "../relogin.js";
 import { toast } from "../ui.js";
 
 export class Corrections {
@@ -41,7 +42,8 @@ export class Corrections {
       if (index < 0 || typed === before) { this.started.delete(turn); continue; } // gone, or no change
       let answer;
       try {
-        answer = await api(this.url, { method: "POST", body: {
+        // The session ended under the page: log in again in place and carry, as a save does.
+        answer = await withRelogin(() => api(this.url, { method: "POST", body: {
           field,
           new_text: typed,
           // the shown text as it was; the other one as it is now (find/replace may have changed it)
@@ -49,9 +51,10 @@ export class Corrections {
           clean_text: field === "clean_text" ? before : turn.clean_text || "",
           clean_edited: !!turn.clean_edited,
           words: (turn.words || []).map((w) => w.word || ""),
-        } });
+        } }));
       } catch (err) {
-        // Kept for the next try unless the request itself is refused (too long a turn).
+        // Kept for the next try (login cancelled, server unreachable) unless the request itself is
+        // refused (too long a turn).
         if (err.status >= 400 && err.status < 500 && err.status !== 401 && err.status !== 403) this.started.delete(turn);
         toast(`もう一方の文（素起こし／ケバ取り）に反映できませんでした: ${err.message}`);
         continue;

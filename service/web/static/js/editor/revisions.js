@@ -4,8 +4,9 @@
 import { el, formatDateTime, toast } from "../ui.js";
 
 // How each version came to be (transcript_revisions.kind), so staff can tell their own saves from
-// the 30-second autosaves and find the version before a restore.
-const KIND_LABELS = { draft: "自動作成", manual: "保存", autosave: "自動保存", restore: "復元" };
+// the 30-second autosaves, find the version before a restore, and see where a voice match was
+// rejected (voice: the speaker went back to 話者N).
+const KIND_LABELS = { draft: "自動作成", manual: "保存", autosave: "自動保存", restore: "復元", voice: "照合の取消" };
 
 export class RevisionList {
   /**
