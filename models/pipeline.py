@@ -28,19 +28,32 @@ from models.errors import GijirokuError
 from models.materials import Materials
 from models.materials.draft import draft_with_materials
 from models.materials.hints import hint_prompt, top_terms
-from models.materials.two_pass import redecode_with_terms
+from models.materials.two_pass import TermPass
 from models.quality import estimate_quality
 from models.transcription import (
     DEFAULT_PROMPT_JA,
+    FAINT_VAD_THRESHOLD,
     Clip,
     Transcriber,
     TranscriptionOptions,
+    drop_recited_prompt,
+    faint_segments,
     merge_recovered,
     pack_clips,
     plan_clips,
     retry_clips,
 )
-from models.types import NO_HINT, SAMPLE_RATE, MeetingInfo, Minutes, Speaker, SpeakerCountHint, SpeakerSegment, Turn
+from models.types import (
+    NO_HINT,
+    SAMPLE_RATE,
+    MeetingInfo,
+    Minutes,
+    RecordingQuality,
+    Speaker,
+    SpeakerCountHint,
+    SpeakerSegment,
+    Turn,
+)
 from models.vad import speech_regions
 from models.voices.identify import identify_speakers
 from models.voices.matching import VoiceMatch, VoiceRegistry
@@ -143,6 +156,22 @@ class _Stages:
         yield lambda fraction: self._report(name, fraction)
         self._report(name, 1.0)
         self.seconds[name] = time.perf_counter() - started
+
+
+class NoSpeechError(GijirokuError):
+    """Nothing in the recording was found to be speech. It carries the recording's quality: a
+    recorder left at −50 dBFS or a file of hum is the usual cause, and its advice says what to do
+    (the job stores it, so the meeting page shows it even though no draft was made)."""
+
+    def __init__(self, quality: RecordingQuality) -> None:
+        advice = quality.advice[0] if quality.advice else ""
+        super().__init__(
+            "no_speech",
+            f"音声から発言を検出できませんでした。{advice}",
+            "No speech was found in the recording (see the recording quality on the meeting page).",
+            status=422,
+        )
+        self.quality = quality
 
 
 class Pipeline:
@@ -274,9 +303,7 @@ class Pipeline:
         with stage("diarize") as diarize_progress:
             segments = self._diarize(audio, run.speakers, warnings, diarize_progress)
         if not segments:
-            raise GijirokuError(
-                "no_speech", "音声から発言を検出できませんでした。", "No speech was found in the recording.", status=422
-            )
+            raise NoSpeechError(quality)
         matches: list[VoiceMatch] = []
         if run.voices and run.voices.people:  # timed apart: the issue caps it at 5 % of the run
             started = time.perf_counter()
@@ -287,17 +314,22 @@ class Pipeline:
             transcription = self._transcription(run)
             clips: list[Clip] = pack_clips(plan_clips(segments, duration, transcription), transcription.pack_s)
             transcriber = Transcriber(self.whisper, transcription)
-            clip_words, language = transcriber.transcribe(audio, clips, transcribe_progress)
+            second = (
+                TermPass(run.materials, transcription.prompt)
+                if run.materials and self.options.materials_hints == "two-pass"
+                else None
+            )
+            clip_words, language = transcriber.transcribe(audio, clips, transcribe_progress, second=second)
             # Second chance for speech no word came back for (content loss is the worst error),
-            # without the prompt the first pass may have fallen back on instead of the speech.
-            retry = retry_clips(segments, clip_words, duration, transcription)
+            # without the prompt the first pass may have fallen back on instead of the speech: lost
+            # turns, stretches where it recited the prompt, and faint speech the diarizer's VAD missed.
+            if language == "ja":
+                clip_words = drop_recited_prompt(clip_words, transcription.prompt)
+            faint = faint_segments(speech_regions(audio, threshold=FAINT_VAD_THRESHOLD), segments)
+            retry = retry_clips([*segments, *faint], clip_words, duration, transcription)
             if retry:
                 recovered, _ = transcriber.transcribe(audio, retry, language=language, prompted=False)
                 clip_words = merge_recovered(clip_words, recovered)
-            if run.materials and self.options.materials_hints == "two-pass":
-                clip_words, _ = redecode_with_terms(
-                    transcriber, audio, clip_words, run.materials, language, transcription.prompt
-                )
             del audio
 
         with stage("attribute"):

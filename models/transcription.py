@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -47,6 +48,16 @@ MIN_CLIP_S = 0.1
 # A stretch of a diarized turn this long with no recognised word is decoded again (``uncovered_segments``):
 # about ten characters of Japanese, longer than the pauses the VAD leaves inside a turn (0.3 s).
 RETRY_GAP_S = 1.5
+# The longest a recognised word is taken to cover when looking for skipped speech: Whisper's own bound
+# (twice the median word duration, itself at most 0.7 s: faster-whisper's ``add_word_timestamps``),
+# which it enforces only at sentence marks and pauses. When decoding stops early, the last word's
+# alignment stretches to the clip's end: 「…委員長、探索委員。」 with 「員。」 from 76.4 to 88.3 s hid a
+# 10 s turn the clip never transcribed (clean kyouiku_iinkai, docs/benchmarks.md, issue 12).
+MAX_WORD_S = 1.4
+# Silero's speech probability on band-limited audio (8 kHz μ-law telephone) stays at 0.3–0.5 over
+# clear speech, under the diarizer's VAD bar (0.5): whole turns were never decoded. Stretches above
+# this lower bar that no diarized turn covers get the lost-speech retry (``faint_segments``).
+FAINT_VAD_THRESHOLD = 0.3
 
 
 @dataclass(frozen=True)
@@ -207,6 +218,11 @@ def pack_clips(clips: Sequence[Clip], pack_s: float) -> list[Clip]:
     return packed
 
 
+def _heard(word: Word) -> tuple[float, float]:
+    """The stretch a recognised word vouches for: its timing, at most ``MAX_WORD_S`` long."""
+    return word.start, min(word.end, word.start + MAX_WORD_S)
+
+
 def uncovered_segments(
     segments: Sequence[SpeakerSegment],
     clip_words: Sequence[ClipWords],
@@ -220,9 +236,10 @@ def uncovered_segments(
     whole. On degraded audio it also stops early inside a long turn and skips its second half (a
     reverberant room lost 「大沢地区からは…いかがでしょうか」, 33 characters; docs/benchmarks.md, issue
     12), so a stretch of at least ``min_gap_s`` inside a touched segment with no word is returned
-    too. Either gets a second, clip-of-its-own decoding.
+    too. Either gets a second, clip-of-its-own decoding. A word covers at most ``MAX_WORD_S``:
+    the last word of a decoding that stopped early is aligned over the rest of the clip.
     """
-    spans = sorted((w.start, w.end) for cw in clip_words for w in cw.words)
+    spans = sorted(_heard(w) for cw in clip_words for w in cw.words)
     starts = [a for a, _ in spans]
     missing = []
     for seg in segments:
@@ -242,6 +259,49 @@ def uncovered_segments(
     return missing
 
 
+def faint_segments(
+    regions: Sequence[tuple[float, float]],
+    segments: Sequence[SpeakerSegment],
+    min_duration_s: float = 0.5,
+) -> list[SpeakerSegment]:
+    """The parts of ``regions`` (speech found with a lower VAD bar, ``FAINT_VAD_THRESHOLD``) that no
+    diarized segment covers, at least ``min_duration_s`` long, each given the speaker of the
+    nearest segment (attribution re-assigns words by time anyway).
+
+    They are decoded by the lost-speech retry like a turn no word came back for; where the lower
+    bar only heard noise, Whisper's own no-speech rule and the hallucination guard drop the text.
+    """
+    if not segments:
+        return []
+    covered: list[list[float]] = []
+    for start, end in sorted((s.start, s.end) for s in segments):
+        if covered and start <= covered[-1][1]:
+            covered[-1][1] = max(covered[-1][1], end)
+        else:
+            covered.append([start, end])
+    starts = [a for a, _ in covered]
+    out: list[SpeakerSegment] = []
+    for lo, hi in regions:
+        cursor = lo
+        i = max(0, bisect.bisect_right(starts, lo) - 1)
+        pieces = []
+        for a, b in covered[i:]:
+            if a >= hi:
+                break
+            if a > cursor:
+                pieces.append((cursor, min(a, hi)))
+            cursor = max(cursor, b)
+        if cursor < hi:
+            pieces.append((cursor, hi))
+        for a, b in pieces:
+            if b - a < min_duration_s:
+                continue
+            mid = (a + b) / 2
+            nearest = min(segments, key=lambda s: max(s.start - mid, mid - s.end))
+            out.append(SpeakerSegment(a, b, nearest.speaker))
+    return out
+
+
 def merge_recovered(clip_words: Sequence[ClipWords], recovered: Sequence[ClipWords]) -> list[ClipWords]:
     """The first pass's words with the retry's added in time order.
 
@@ -251,7 +311,7 @@ def merge_recovered(clip_words: Sequence[ClipWords], recovered: Sequence[ClipWor
     recovered word whose midpoint falls on a first-pass word is the same word heard again through
     the retry's padding, and is dropped.
     """
-    spans = sorted((w.start, w.end) for cw in clip_words for w in cw.words)
+    spans = sorted(_heard(w) for cw in clip_words for w in cw.words)
     starts = [a for a, _ in spans]
 
     def heard(word: Word) -> bool:
@@ -331,6 +391,105 @@ def prompt_echo(text: str, prompt: str) -> float:
     return covered / len(chars)
 
 
+def _visible(text: str) -> str:
+    """``text`` without punctuation, spaces and control characters (what ``prompt_echo`` compares)."""
+    return "".join(c for c in text if unicodedata.category(c)[0] not in "PZC")
+
+
+def recited_prompt(words: Sequence[Word], prompt: str) -> list[bool]:
+    """Per word: whether it belongs to the prompt recited as a list rather than heard.
+
+    Where it hears little in noise Whisper falls back on its prompt, and with babble behind a
+    speaker its no-speech probability stays low, so ``_is_hallucination`` keeps it: at 5 dB babble
+    whole turns came back as 「質疑答弁」, 「答弁答弁」, 「委員長質疑答」 inside otherwise real text
+    (docs/benchmarks.md, issue 12). A run of characters found in the prompt is taken as recited
+    when it holds two or more of the prompt's items whole (the pieces between its punctuation:
+    speech does not read out the prompt's list) or repeats the run just before it. A term of the
+    prompt said once (「委員長」, 「産業振興委員会」) is kept. Words mostly inside such runs are
+    marked, so the lost-speech retry decodes their stretch again without the prompt.
+    """
+    items = [item for item in "".join(c if _visible(c) else " " for c in prompt).split() if item]
+    source = "".join(items)
+    chars: list[str] = []
+    owner: list[int] = []
+    for k, word in enumerate(words):
+        for c in _visible(word.word):
+            chars.append(c)
+            owner.append(k)
+    flagged = [False] * len(chars)
+    i, previous = 0, ""
+    while i < len(chars):
+        length = 0
+        while i + length < len(chars) and "".join(chars[i : i + length + 1]) in source:
+            length += 1
+        if length < 2:
+            i, previous = i + 1, ""
+            continue
+        piece = "".join(chars[i : i + length])
+        if sum(item in piece for item in items) >= 2 or piece == previous:
+            flagged[i : i + length] = [True] * length
+            if piece == previous:
+                flagged[i - length : i] = [True] * length
+        i, previous = i + length, piece
+    marked = [0] * len(words)
+    sizes = [0] * len(words)
+    for k, flag in zip(owner, flagged, strict=True):
+        sizes[k] += 1
+        marked[k] += flag
+    return [sizes[k] > 0 and 2 * marked[k] >= sizes[k] for k in range(len(words))]
+
+
+def drop_recited_prompt(clip_words: Sequence[ClipWords], prompt: str | None) -> list[ClipWords]:
+    """``clip_words`` without the words ``recited_prompt`` marks, so the lost-speech retry
+    (``retry_clips``) decodes their stretch again without the prompt."""
+    if not prompt:
+        return list(clip_words)
+    out = []
+    for cw in clip_words:
+        recited = recited_prompt(cw.words, prompt)
+        out.append(ClipWords(cw.clip, [w for w, r in zip(cw.words, recited, strict=True) if not r]))
+    return out
+
+
+class SecondPass(Protocol):
+    """What a second decoding of some clips with another prompt needs (the meeting materials' terms,
+    ``models.materials.two_pass``): which clips of a decoded batch to decode again, with which
+    prompt, and whether to keep the second result."""
+
+    def choose(self, texts: Sequence[str]) -> tuple[list[int], str | None]: ...
+
+    def keep(self, first: str, second: str) -> bool: ...
+
+
+class _EncoderTap:
+    """The ``WhisperModel`` as faster-whisper's batched pipeline sees it, keeping the last batch's
+    encoder output so a second decoding of some of the same clips skips the encoder.
+
+    The encoder runs over a full 30 s window per clip whatever its length and is most of a CPU
+    decode (docs/benchmarks.md): a second pass that re-encoded its clips cost the materials' hints
+    up to 1.95× the single pass on noisy audio. Only the decoder depends on the prompt.
+    """
+
+    def __init__(self, model) -> None:
+        self._model = model
+        self.last: np.ndarray | None = None
+        self.replay: np.ndarray | None = None
+        self._held: np.ndarray | None = None  # what the replayed StorageView reads (it does not copy)
+
+    def __getattr__(self, name: str):
+        return getattr(self._model, name)
+
+    def encode(self, features: np.ndarray):
+        import ctranslate2
+
+        if self.replay is not None:
+            self._held, self.replay = self.replay, None
+            return ctranslate2.StorageView.from_array(self._held)
+        output = self._model.encode(features)
+        self.last = np.asarray(output)
+        return output
+
+
 class Transcriber:
     """Decodes one recording's clips with a loaded ``WhisperModel`` (one ``Transcriber`` per run:
     faster-whisper's batched pipeline keeps state between calls).
@@ -345,7 +504,10 @@ class Transcriber:
 
         self.model = model
         self.options = options
-        self._batched = BatchedInferencePipeline(model) if isinstance(model, WhisperModel) else model
+        # Encoder outputs are reused from host memory only: on a GPU re-encoding is cheap.
+        self._tap = _EncoderTap(model) if isinstance(model, WhisperModel) and model.model.device == "cpu" else None
+        self._batched = BatchedInferencePipeline(self._tap or model) if isinstance(model, WhisperModel) else model
+        self.redecoded = 0  # clips decoded a second time (``SecondPass``) in this run
 
     def detect_language(self, audio: np.ndarray) -> str:
         language, _, _ = self.model.detect_language(audio[: 30 * SAMPLE_RATE])
@@ -359,15 +521,19 @@ class Transcriber:
         language: str | None = None,
         prompt: str | None = None,
         prompted: bool = True,
+        second: SecondPass | None = None,
     ) -> tuple[list[ClipWords], str]:
         """Decode every clip; returns the words per clip (absolute times, input order) and the
         language used (``language`` skips detection when the caller already knows it; ``prompt``
-        replaces the options' prompt for these clips, as the materials' second pass does).
+        replaces the options' prompt for these clips).
 
         ``prompted=False`` decodes without any prompt: the second chance for speech the prompted
         pass lost. On degraded audio the prompt is what Whisper falls back on when it hears little:
         a reverberant clip came back as 「答弁。答弁。答弁。」, the prompt's last word, where the same
         clip without it gave the speech (docs/benchmarks.md, "Real recording conditions").
+
+        ``second``: right after each batch, the clips it chooses are decoded again with its prompt,
+        reusing the batch's encoder output (``_EncoderTap``), and its ``keep`` decides per clip.
 
         Clips are batched shortest first: a batch of similar lengths wastes no decoding steps on
         finished short clips while the long one is still running.
@@ -382,35 +548,59 @@ class Transcriber:
         for first in range(0, len(order), batch):
             indexes = order[first : first + batch]
             group = [clips[i] for i in indexes]
-            segments, _ = self._batched.transcribe(
-                audio,
-                language=language,
-                task="transcribe",
-                beam_size=opts.beam_size,
-                batch_size=batch,
-                clip_timestamps=[{"start": c.start, "end": c.end} for c in group],
-                initial_prompt=prompt,
-                hotwords=opts.hotwords,
-                condition_on_previous_text=False,
-                word_timestamps=True,
-                without_timestamps=True,
-            )
-            for i in indexes:
-                words[i] = []
-            for seg in segments:
-                if _is_hallucination(
-                    seg.text, language, seg.no_speech_prob, seg.avg_logprob, seg.compression_ratio, opts, prompt
-                ):
-                    continue
-                index = indexes[_clip_index(group, seg.start, seg.end)]
-                words[index].extend(
-                    Word(round(w.start, 3), round(w.end, 3), w.word, round(w.probability, 4))
-                    for w in (seg.words or [])
-                    if w.word.strip()
-                )
+            for i, found in zip(indexes, self._decode(audio, group, language, prompt), strict=True):
+                words[i] = found
+            if second is not None and language == "ja":
+                self._decode_again(audio, group, [words[i] for i in indexes], language, second)
             if progress:
                 progress(min(1.0, (first + len(group)) / max(1, len(clips))))
         return [ClipWords(clip, words[i]) for i, clip in enumerate(clips)], language
+
+    def _decode(self, audio: np.ndarray, group: Sequence[Clip], language: str, prompt: str | None) -> list[list[Word]]:
+        """One batch (at most ``batch_size`` clips, so one encoder call): the words per clip, with
+        what the hallucination guard drops left out."""
+        opts = self.options
+        segments, _ = self._batched.transcribe(
+            audio,
+            language=language,
+            task="transcribe",
+            beam_size=opts.beam_size,
+            batch_size=max(1, opts.batch_size),
+            clip_timestamps=[{"start": c.start, "end": c.end} for c in group],
+            initial_prompt=prompt,
+            hotwords=opts.hotwords,
+            condition_on_previous_text=False,
+            word_timestamps=True,
+            without_timestamps=True,
+        )
+        found: list[list[Word]] = [[] for _ in group]
+        for seg in segments:
+            if _is_hallucination(
+                seg.text, language, seg.no_speech_prob, seg.avg_logprob, seg.compression_ratio, opts, prompt
+            ):
+                continue
+            found[_clip_index(group, seg.start, seg.end)].extend(
+                Word(round(w.start, 3), round(w.end, 3), w.word, round(w.probability, 4))
+                for w in (seg.words or [])
+                if w.word.strip()
+            )
+        return found
+
+    def _decode_again(
+        self, audio: np.ndarray, group: Sequence[Clip], found: list[list[Word]], language: str, second: SecondPass
+    ) -> None:
+        """``found`` (the batch's words per clip) with the clips ``second`` chooses decoded again."""
+        chosen, prompt = second.choose(["".join(w.word for w in words).strip() for words in found])
+        if not chosen:
+            return
+        if self._tap is not None and self._tap.last is not None:
+            self._tap.replay = np.ascontiguousarray(self._tap.last[chosen])
+        redone = self._decode(audio, [group[j] for j in chosen], language, prompt)
+        self.redecoded += len(chosen)
+        for j, words in zip(chosen, redone, strict=True):
+            before, after = ("".join(w.word for w in ws).strip() for ws in (found[j], words))
+            if second.keep(before, after):
+                found[j][:] = words
 
 
 def _clip_index(group: Sequence[Clip], start: float, end: float) -> int:

@@ -41,3 +41,20 @@ def speech_regions(
     )
     chunks = get_speech_timestamps(samples, options, sampling_rate=SAMPLE_RATE)
     return [(c["start"] / SAMPLE_RATE, c["end"] / SAMPLE_RATE) for c in chunks if c["end"] > c["start"]]
+
+
+def widen(regions: list[tuple[float, float]], pad_s: float, duration: float) -> list[tuple[float, float]]:
+    """``regions`` grown by ``pad_s`` on each side, within [0, ``duration``]; two regions closer than
+    2 × ``pad_s`` meet at the middle of their gap (as the VAD's own ``speech_pad_ms`` does), so the
+    result stays sorted and non-overlapping.
+
+    The diarizer reports its segments over regions widened this way: Silero's edges fall inside a
+    word's onset and a reverberant tail, and the 0.1 s that suits the embedding windows left that
+    speech out of every segment (docs/benchmarks.md, "Diarization on the degraded grid").
+    """
+    out: list[tuple[float, float]] = []
+    for i, (start, end) in enumerate(regions):
+        before = start - (start - regions[i - 1][1]) / 2 if i else 0.0
+        after = end + (regions[i + 1][0] - end) / 2 if i + 1 < len(regions) else duration
+        out.append((max(start - pad_s, before, 0.0), min(end + pad_s, after, duration)))
+    return out

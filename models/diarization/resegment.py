@@ -14,6 +14,7 @@ import numpy as np
 from models.types import SpeakerSegment
 
 FRAME_S = 0.05
+BLIP_S = 0.5  # the longest run ``absorb_blips`` gives back to the speaker on both sides
 
 
 def frame_scores(
@@ -115,7 +116,7 @@ def resegment(
     *,
     switch_penalty: float = 2.0,
     pause_discount: float = 0.1,
-    blip_s: float = 0.5,
+    blip_s: float = BLIP_S,
 ) -> list[SpeakerSegment]:
     """Speaker segments over the speech ``regions`` given each window's similarity to each speaker."""
     n_frames = max(1, int(np.ceil(duration / FRAME_S)))

@@ -22,7 +22,7 @@ from sqlalchemy import Update, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from models.errors import GijirokuError
-from models.pipeline import STAGE_LABELS
+from models.pipeline import STAGE_LABELS, NoSpeechError
 from service.config import Settings
 from service.db.base import utcnow
 from service.db.models import Job, JobStatus, TranscriptRevision
@@ -129,7 +129,9 @@ def finish_done(db: Session, job_id: int, attempt: int, minutes: dict[str, Any])
 
 
 def finish_failed(db: Session, job_id: int, attempt: int, err: GijirokuError) -> bool:
-    res = db.execute(_owned(job_id, attempt).values(**_failed(err)))
+    """Mark failed; a recording with no speech keeps its measured quality, whose advice is the fix."""
+    quality = err.quality.to_dict() if isinstance(err, NoSpeechError) else None
+    res = db.execute(_owned(job_id, attempt).values(**_failed(err), recording_quality=quality))
     return rows_matched(res) == 1
 
 

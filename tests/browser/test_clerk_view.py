@@ -62,7 +62,7 @@ def test_clerk_sees_read_only_draft_after_done(page: Page, live_server, login, s
     link = page.get_by_role("link", name="会議録を見る（閲覧のみ）")
     expect(link).to_be_visible()
     expect(page.locator("#export-note")).to_be_visible()
-    expect(page.locator("#revision-info")).to_have_text("最新は第1版です（編集内容を含みます）。")
+    expect(page.locator("#revision-info")).to_have_text("最新は第1版です。")
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 768})
         # the progress bar's width transition, so the picture shows the finished bar

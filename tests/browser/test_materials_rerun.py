@@ -61,7 +61,7 @@ def test_clerk_adds_a_material_to_a_done_meeting_and_reruns_it(
     expect(rerun).to_be_hidden()
     expect(page.locator("#draft-link")).to_be_hidden()
     expect(page.locator("#job-badge")).to_have_text("完了", timeout=600_000)
-    expect(page.locator("#revision-info")).to_have_text("最新は第3版です（編集内容を含みます）。")
+    expect(page.locator("#revision-info")).to_have_text("最新は第3版です。")
     expect(rerun).to_be_visible()
     page.screenshot(path=str(screenshots_dir / "rerun-done-1366.png"))
 

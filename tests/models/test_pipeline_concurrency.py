@@ -81,7 +81,14 @@ class FakeTranscriber:
     def transcribe(self, audio, clips, progress=None, language=None, **_options):
         with self.model.users:
             self.model.clock.advance(10.0)
-        return [ClipWords(c, [Word(c.start, c.end, "開会します。", 0.9)]) for c in clips], "ja"  # clip heard whole
+        return [ClipWords(c, _heard_whole(c.start, c.end)) for c in clips], "ja"
+
+
+def _heard_whole(start: float, end: float) -> list[Word]:
+    """A word every 0.5 s over the clip (one word stretched over it would leave gaps to retry)."""
+    count = max(1, round((end - start) / 0.5))
+    step = (end - start) / count
+    return [Word(start + i * step, start + (i + 1) * step, "開会", 0.9) for i in range(count)]
 
 
 @pytest.fixture

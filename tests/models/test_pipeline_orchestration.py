@@ -17,7 +17,7 @@ import pytest
 
 from models.draft.vocabulary import Vocabulary, VocabularyEntry
 from models.errors import GijirokuError
-from models.pipeline import STAGES, Pipeline, PipelineOptions, RunOptions
+from models.pipeline import STAGES, NoSpeechError, Pipeline, PipelineOptions, RunOptions
 from models.types import NO_HINT, SAMPLE_RATE, Minutes, SpeakerCountHint, SpeakerSegment
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -173,13 +173,17 @@ def test_a_failing_diarizer_falls_back_to_one_speaker_over_the_speech(error: Exc
 
 
 def test_no_speech_is_a_422_error_before_transcription(tmp_path: Path) -> None:
-    """Nothing from the diarizer and nothing the VAD calls speech (a quiet hiss): no transcription."""
+    """Nothing from the diarizer and nothing the VAD calls speech (a quiet hiss): no transcription,
+    and the error says what to change next time."""
     whisper, reported = FakeWhisper(), []
     pipeline = Pipeline(whisper=whisper, diarizer=FakeDiarizer(segments=[]))
     with pytest.raises(GijirokuError) as raised:
         pipeline.run(_wav(tmp_path / "hiss.wav", 3.0, amplitude=0.01), progress=lambda s, f: reported.append(s))
     assert raised.value.code == "no_speech" and raised.value.status == 422
     assert "transcribe" not in reported and whisper.calls == []
+    # the error carries the recording's quality, and its first advice says what to change
+    assert isinstance(raised.value, NoSpeechError) and raised.value.quality.grade == "poor"
+    assert raised.value.quality.advice[0] in raised.value.ja
 
 
 def test_the_vocabulary_corrects_the_draft_and_is_a_hint_only_when_asked(recording: Path) -> None:

@@ -72,20 +72,15 @@ def test_a_long_stretch_without_words_inside_a_turn_is_decoded_again() -> None:
     from models.transcription import ClipWords, uncovered_segments
     from models.types import Word
 
+    def spoken(start: float, end: float) -> list[Word]:  # words of 0.4 s, one after another
+        n = round((end - start) / 0.4)
+        return [Word(round(start + 0.4 * i, 3), round(start + 0.4 * (i + 1), 3), "語", 0.9) for i in range(n)]
+
     segs = [SpeakerSegment(78.2, 88.5, "B"), SpeakerSegment(89.0, 92.0, "A")]
-    words = [
-        ClipWords(
-            Clip(78.0, 92.2, None),
-            [
-                Word(78.3, 79.0, "統合", 0.9),
-                Word(79.0, 82.4, "によって…お伺いします", 0.9),
-                Word(89.1, 91.8, "お答え", 0.9),
-            ],
-        )
-    ]
+    words = [ClipWords(Clip(78.0, 92.2, None), spoken(78.4, 82.4) + spoken(89.2, 91.6))]
     assert uncovered_segments(segs, words) == [SpeakerSegment(82.4, 88.5, "B")]
     # a gap at the start of a turn counts the same way
-    late = [ClipWords(Clip(78.0, 92.2, None), [Word(80.0, 88.4, "…", 0.9), Word(89.1, 91.8, "…", 0.9)])]
+    late = [ClipWords(Clip(78.0, 92.2, None), spoken(80.0, 88.4) + spoken(89.2, 91.6))]
     assert uncovered_segments(segs, late) == [SpeakerSegment(78.2, 80.0, "B")]
 
 
@@ -94,7 +89,7 @@ def test_recovered_words_are_read_where_they_were_said_and_never_twice() -> None
     from models.types import Word
 
     first = [
-        ClipWords(Clip(0.0, 20.0, None), [Word(0.5, 4.0, "前半", 0.9), Word(12.0, 15.0, "次の話者", 0.9)]),
+        ClipWords(Clip(0.0, 20.0, None), [Word(2.6, 4.0, "前半", 0.9), Word(12.0, 13.4, "次の話者", 0.9)]),
         ClipWords(Clip(20.0, 25.0, "A"), [Word(20.5, 22.0, "以上", 0.9)]),
     ]
     recovered = [
@@ -125,3 +120,53 @@ def test_consecutive_turns_are_packed_into_one_window_up_to_the_limit() -> None:
 def test_overlapping_clips_are_never_packed() -> None:
     clips = [Clip(0.0, 4.2, "A"), Clip(3.8, 8.0, "B")]
     assert pack_clips(clips, 20.0) == clips
+
+
+def test_the_prompt_recited_as_a_list_is_dropped_and_a_term_said_once_is_kept() -> None:
+    """At 5 dB babble Whisper filled a turn with its prompt's list (「質疑答弁」, 「答弁答弁」) while its
+    no-speech probability stayed low (issue 12); those words go, so the turn is decoded again."""
+    from models.transcription import DEFAULT_PROMPT_JA, ClipWords, drop_recited_prompt, recited_prompt
+    from models.types import Word
+
+    def marks(*texts: str) -> list[bool]:
+        return recited_prompt([Word(float(i), i + 1.0, t, 0.9) for i, t in enumerate(texts)], DEFAULT_PROMPT_JA)
+
+    assert marks("出して", "まいります", "委員長", "質疑", "いしょー") == [False, False, True, True, False]
+    assert marks("答弁", "答弁", "まいり", "まーす") == [True, True, False, False]  # one item, repeated
+    assert marks("活用", "質疑", "質疑", "質疑") == [False, True, True, True]
+    # items of the prompt said once, or apart, are speech
+    assert not any(marks("はい、", "委員長。"))
+    assert not any(marks("質疑", "はありませんか。", "質疑", "に入ります"))
+    assert not any(marks("令和", "6", "年度", "議会", "定例会"))
+
+    words = [Word(1.0, 1.5, "それでは", 0.9), Word(1.5, 2.0, "質疑", 0.9), Word(2.0, 2.5, "答弁", 0.9)]
+    [kept] = drop_recited_prompt([ClipWords(Clip(0.0, 3.0, "A"), words)], DEFAULT_PROMPT_JA)
+    assert [w.word for w in kept.words] == ["それでは"]
+    assert drop_recited_prompt([ClipWords(Clip(0.0, 3.0, "A"), words)], None)[0].words == words  # no prompt
+
+
+def test_faint_speech_outside_every_turn_is_found_with_the_nearest_speaker() -> None:
+    """8 kHz telephone speech sits under the diarizer's VAD bar: a lower bar finds it between turns."""
+    from models.transcription import faint_segments
+
+    turns = [SpeakerSegment(0.8, 13.2, "A"), SpeakerSegment(17.7, 30.0, "B"), SpeakerSegment(20.0, 31.0, "C")]
+    regions = [(0.5, 13.0), (13.4, 16.8), (29.0, 33.0), (40.0, 40.3)]
+    assert faint_segments(regions, turns) == [
+        SpeakerSegment(13.4, 16.8, "A"),  # a whole turn the diarizer never saw, nearer A's end than B's start
+        SpeakerSegment(31.0, 33.0, "C"),  # the tail past the turns; 0.5–0.8 and 40.0–40.3 are too short
+    ]
+    assert faint_segments(regions, []) == []
+
+
+def test_a_last_word_stretched_to_the_clip_end_does_not_hide_the_turn_it_skipped() -> None:
+    """Clean kyouiku_iinkai: the first pass stopped after 「委員長、探索委員。」 and aligned 「員。」 over
+    the next speaker's 10 s turn; it is still found, and what the retry hears there is kept."""
+    from models.transcription import ClipWords, merge_recovered, uncovered_segments
+    from models.types import Word
+
+    segs = [SpeakerSegment(75.0, 76.85, "chair"), SpeakerSegment(78.1, 87.85, "member")]
+    chair = [Word(75.0, 75.44, "長、", 0.9), Word(75.44, 76.4, "探索委", 0.5), Word(76.4, 88.26, "員。", 0.5)]
+    first = [ClipWords(Clip(69.3, 87.8, None), chair)]
+    assert uncovered_segments(segs, first) == [SpeakerSegment(78.1, 87.85, "member")]
+    retry = [ClipWords(Clip(77.9, 88.0, "member"), [Word(78.3, 79.0, "統合", 0.9), Word(79.0, 79.4, "に", 0.9)])]
+    assert [w.word for w in merge_recovered(first, retry)[0].words] == ["長、", "探索委", "員。", "統合", "に"]

@@ -2,10 +2,11 @@ from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from models.audio import decode_audio
 from models.types import SAMPLE_RATE
-from models.vad import speech_regions
+from models.vad import speech_regions, widen
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "diarization"
 
@@ -32,3 +33,10 @@ def test_regions_cover_the_reference_speech_of_a_real_recording():
 def test_longer_min_silence_merges_regions():
     audio = decode_audio(FIXTURES / "sample.wav")
     assert len(speech_regions(audio, min_silence_s=2.0)) < len(speech_regions(audio, min_silence_s=0.1))
+
+
+def test_widening_pads_each_region_and_meets_in_the_middle_of_short_gaps():
+    regions = [(0.05, 1.0), (1.3, 2.0), (3.0, 3.9)]
+    widened = widen(regions, 0.2, duration=4.0)
+    assert np.ravel(widened).tolist() == pytest.approx([0.0, 1.15, 1.15, 2.2, 2.8, 4.0])
+    assert widen([], 0.2, duration=4.0) == []

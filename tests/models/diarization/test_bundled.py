@@ -52,7 +52,7 @@ def test_real_two_speaker_recording(diarizer):
     for s in segments:
         hypothesis[Segment(s.start, s.end)] = s.speaker
     der = DiarizationErrorRate(collar=0.5)(reference, hypothesis, uem=Segment(0, len(audio) / SAMPLE_RATE))
-    assert der < 0.10  # measured 0.029
+    assert der < 0.10  # measured 0.012 (0.029 before the 0.5 switch penalty and wider output regions)
 
 
 @pytest.mark.slow

@@ -17,6 +17,8 @@ from sqlalchemy import update
 from svc_helpers import bearer, make_settings, seed_users, upload, wait_job
 
 from models.errors import GijirokuError
+from models.pipeline import NoSpeechError
+from models.types import RecordingQuality
 from service.app import create_app
 from service.config import Settings
 from service.db.base import utcnow
@@ -95,6 +97,16 @@ def test_retry_starts_from_a_clean_row_and_a_stale_attempt_cannot_finish(app, qu
     assert _change(app, states.finish_done, queued_job, second, {"turns": []}) is True
     with app.state.ctx.sessions() as db:
         assert db.query(TranscriptRevision).count() == 1
+
+
+def test_a_recording_with_no_speech_fails_with_its_quality_and_advice(app, queued_job) -> None:
+    """The clerk of a failed upload sees why (recording level, noise) on the meeting page."""
+    quality = RecordingQuality(-52.0, 3.0, None, 0.0, 3000.0, "poor", ("録音レベルが低すぎます。",))
+    attempt = _change(app, states.claim, app.state.ctx.settings, queued_job)
+    assert _change(app, states.finish_failed, queued_job, attempt, NoSpeechError(quality)) is True
+    job = _job(app, queued_job)
+    assert job.error_code == "no_speech" and "録音レベルが低すぎます。" in job.error_ja
+    assert RecordingQuality.from_dict(job.recording_quality) == quality
 
 
 def test_a_stale_job_out_of_attempts_is_not_claimed_again(app, queued_job) -> None:

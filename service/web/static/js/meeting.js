@@ -27,7 +27,7 @@ let source = null;
 
 function show(j, revision) {
   job = j;
-  showQuality(j && j.status === "done" ? j.recording_quality : null);
+  showQuality(j ? j.recording_quality : null); // a failed "no speech" job keeps it too: the advice is the fix
   badge.replaceChildren(statusBadge(j));
   stage.textContent = j && j.status !== "failed" ? stageText(j) : "";
   setProgress(bar, j ? j.percent : 0, j && j.status === "done");
@@ -44,7 +44,7 @@ function show(j, revision) {
     document.getElementById("downloads-wait").hidden = done;
   }
   const info = document.getElementById("revision-info");
-  if (revision) info.textContent = `最新は第${revision}版です（編集内容を含みます）。`;
+  if (revision) info.textContent = `最新は第${revision}版です。`;
 }
 
 function follow(jobId) {
