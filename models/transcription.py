@@ -17,7 +17,7 @@ import bisect
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -373,27 +373,30 @@ def prompt_echo(text: str, prompt: str) -> float:
     tests/models/materials/test_silence_real_model.py); its log-probability is then high, so its
     own silence rule misses it, but its no-speech probability stays high.
     """
-    chars = [c for c in text if unicodedata.category(c)[0] not in "PZC"]
-    source = "".join(c for c in prompt if unicodedata.category(c)[0] not in "PZC")
+    chars = list(_visible(text))
     if not chars:
         return 0.0
-    covered = 0
+    return sum(length for _, length in _prompt_runs(chars, _visible(prompt))) / len(chars)
+
+
+def _visible(text: str) -> str:
+    """``text`` without punctuation, spaces and control characters (what ``prompt_echo`` compares)."""
+    return "".join(c for c in text if unicodedata.category(c)[0] not in "PZC")
+
+
+def _prompt_runs(chars: Sequence[str], source: str) -> Iterator[tuple[int, int]]:
+    """(start, length) of each run of two or more of ``chars`` found in ``source``, longest first
+    from the left, scanning on after each run."""
     i = 0
     while i < len(chars):
         length = 0
         while i + length < len(chars) and "".join(chars[i : i + length + 1]) in source:
             length += 1
         if length >= 2:
-            covered += length
+            yield i, length
             i += length
         else:
             i += 1
-    return covered / len(chars)
-
-
-def _visible(text: str) -> str:
-    """``text`` without punctuation, spaces and control characters (what ``prompt_echo`` compares)."""
-    return "".join(c for c in text if unicodedata.category(c)[0] not in "PZC")
 
 
 def recited_prompt(words: Sequence[Word], prompt: str) -> list[bool]:
@@ -417,20 +420,15 @@ def recited_prompt(words: Sequence[Word], prompt: str) -> list[bool]:
             chars.append(c)
             owner.append(k)
     flagged = [False] * len(chars)
-    i, previous = 0, ""
-    while i < len(chars):
-        length = 0
-        while i + length < len(chars) and "".join(chars[i : i + length + 1]) in source:
-            length += 1
-        if length < 2:
-            i, previous = i + 1, ""
-            continue
+    previous, previous_end = "", -1
+    for i, length in _prompt_runs(chars, source):
         piece = "".join(chars[i : i + length])
-        if sum(item in piece for item in items) >= 2 or piece == previous:
+        repeated = piece == previous and previous_end == i  # the same run again, right after it
+        if sum(item in piece for item in items) >= 2 or repeated:
             flagged[i : i + length] = [True] * length
-            if piece == previous:
+            if repeated:
                 flagged[i - length : i] = [True] * length
-        i, previous = i + length, piece
+        previous, previous_end = piece, i + length
     marked = [0] * len(words)
     sizes = [0] * len(words)
     for k, flag in zip(owner, flagged, strict=True):
