@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 from recording_conditions import add_noise, reverberate, speech, wav_bytes
 
 from models.quality import ADVICE
+from models.types import SAMPLE_RATE
 from service.db.models import Role
 
 pytestmark = pytest.mark.browser
@@ -48,3 +50,27 @@ def test_degraded_upload_shows_grade_and_advice(
 
     page.reload()  # the same card from the meeting API after a reload
     expect(card.locator("#quality-grade")).to_have_text("要改善")
+
+
+def test_a_recording_without_speech_fails_with_the_quality_advice(
+    page: Page, live_server, login, screenshots_dir: Path, tmp_path: Path
+) -> None:
+    """A recorder that caught only a faint hiss: the job fails, and the clerk is told why and what to
+    change (the failed job keeps the quality it measured)."""
+    live_server.create_user("quality2", Role.staff, "総務課")
+    recording = tmp_path / "hiss.wav"
+    recording.write_bytes(wav_bytes(np.random.default_rng(0).normal(0.0, 0.01, 5 * SAMPLE_RATE)))
+    login(page, "quality2")
+    page.goto("/upload")
+    page.locator("#file").set_input_files(recording)
+    page.locator("#title").fill("令和7年 第3回 総務委員会（録音機の電源のみ）")
+    page.get_by_role("button", name="アップロードして文字起こしを開始").click()
+    page.wait_for_url("**/meetings/*", timeout=60_000)
+    expect(page.locator("#job-badge")).to_have_text("失敗", timeout=300_000)
+    expect(page.locator("#job-error")).to_contain_text("音声から発言を検出できませんでした。")
+    expect(page.locator("#job-error")).to_contain_text(ADVICE["noise"])
+    card = page.get_by_role("region", name="録音品質")
+    expect(card).to_be_visible()
+    expect(card.locator("#quality-grade")).to_have_text("要改善")
+    expect(card.locator("#quality-advice")).to_contain_text(ADVICE["quiet"])
+    page.screenshot(path=screenshots_dir / "meeting-no-speech-quality-1366.png", full_page=True)
