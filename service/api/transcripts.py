@@ -19,7 +19,7 @@ from models.safe_text import scrubbed
 from models.types import Minutes
 from service.audit import record
 from service.body_guard import ParsedJsonRoute
-from service.db.models import TranscriptRevision
+from service.db.models import TranscriptRevision, latest_revision
 from service.deps import Editor, SessionDep, Viewer, VisibleMeeting, client_ip
 from service.errors import not_found
 from service.schemas import MinutesIn, RevisionOut, TranscriptOut, TranscriptSave
@@ -76,15 +76,6 @@ def _checked_minutes(raw: dict[str, Any]) -> dict[str, Any]:
             status=422,
         )
     return minutes.to_dict()
-
-
-def latest_revision(db: SessionDep, meeting_id: int) -> TranscriptRevision | None:
-    return db.scalar(
-        select(TranscriptRevision)
-        .where(TranscriptRevision.meeting_id == meeting_id)
-        .order_by(TranscriptRevision.revision.desc())
-        .limit(1)
-    )
 
 
 @router.get("", response_model=TranscriptOut)

@@ -25,7 +25,7 @@ from models.vad import speech_regions
 from models.voices.embedding import GE2E_ENCODER, embed_spans, speaker_spans
 from models.voices.enrol import enrolment_prints, is_named
 from service.audit import record
-from service.db.models import TranscriptRevision, User, VoiceMatchRow, VoicePerson
+from service.db.models import TranscriptRevision, User, VoiceMatchRow, VoicePerson, latest_revision
 from service.deps import ContextDep, Editor, PathId, SessionDep, SettingsDep, VisibleMeeting, client_ip
 from service.errors import not_found
 from service.scope import department_for_user
@@ -253,12 +253,7 @@ def _sample_print(ctx: Any, path: Path) -> tuple[Any, float]:
 
 
 def _latest(db: SessionDep, meeting_id: int) -> TranscriptRevision:
-    row = db.scalar(
-        select(TranscriptRevision)
-        .where(TranscriptRevision.meeting_id == meeting_id)
-        .order_by(TranscriptRevision.revision.desc())
-        .limit(1)
-    )
+    row = latest_revision(db, meeting_id)
     if row is None:
         raise not_found("会議録", "transcript")
     return row

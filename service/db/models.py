@@ -10,8 +10,8 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from service.db.base import Base, UTCDateTime, utcnow
 from service.kpi.answers import ContinuedUse, Satisfaction
@@ -182,6 +182,16 @@ class TranscriptRevision(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author: Mapped[User | None] = relationship(lazy="joined")
+
+
+def latest_revision(db: Session, meeting_id: int) -> TranscriptRevision | None:
+    """The meeting's current transcript: its highest revision (None before the first draft)."""
+    return db.scalar(
+        select(TranscriptRevision)
+        .where(TranscriptRevision.meeting_id == meeting_id)
+        .order_by(TranscriptRevision.revision.desc())
+        .limit(1)
+    )
 
 
 class VocabularyEntry(Base):

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from models.errors import GijirokuError
 from service.config import Settings
-from service.db.models import Job, JobStatus, TranscriptRevision
+from service.db.models import Job, JobStatus, latest_revision
 from service.storage import audio_file, audio_missing
 
 DRAFT_KIND = "draft"  # the pipeline's revisions; every other kind is something staff saved
@@ -52,15 +52,6 @@ def needs_confirmation(revision: int) -> GijirokuError:
     )
 
 
-def _current_revision(db: Session, meeting_id: int) -> TranscriptRevision | None:
-    return db.scalar(
-        select(TranscriptRevision)
-        .where(TranscriptRevision.meeting_id == meeting_id)
-        .order_by(TranscriptRevision.revision.desc())
-        .limit(1)
-    )
-
-
 def rerun(db: Session, settings: Settings, job: Job, *, confirmed: bool) -> Rerun:
     """Queue a new job for ``job``'s meeting; the caller records it, commits, then sends the message.
 
@@ -75,7 +66,7 @@ def rerun(db: Session, settings: Settings, job: Job, *, confirmed: bool) -> Reru
         raise not_rerunnable()
     if audio_file(settings, job.meeting) is None:
         raise audio_missing()
-    current = _current_revision(db, job.meeting_id)
+    current = latest_revision(db, job.meeting_id)
     edited = current is not None and current.kind != DRAFT_KIND
     if current is not None and edited and not confirmed:
         raise needs_confirmation(current.revision)
