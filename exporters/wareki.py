@@ -9,16 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from models.eras import ERAS, FIRST_YEAR
 from models.errors import GijirokuError
 
-# (first day, name), newest first. 明治 starts on 1873-01-01 for our purposes, see above.
-_ERAS = (
-    (dt.date(2019, 5, 1), "令和"),
-    (dt.date(1989, 1, 8), "平成"),
-    (dt.date(1926, 12, 25), "昭和"),
-    (dt.date(1912, 7, 30), "大正"),
-    (dt.date(1868, 1, 25), "明治"),  # 明治元年1月1日 (旧暦) in the Gregorian calendar
-)
+# 明治 starts on 1873-01-01 for our purposes, see above.
 _GREGORIAN_ADOPTED = dt.date(1873, 1, 1)
 _WEEKDAYS = "月火水木金土日"
 
@@ -31,10 +25,10 @@ def wareki_year(date: dt.date) -> str:
             "明治6年（1873年）より前の日付は和暦で表記できません。",
             "dates before 1873 cannot be written in the Japanese era calendar",
         )
-    for start, name in _ERAS:
+    for start, name in ERAS:
         if date >= start:
             year = date.year - start.year + 1
-            return f"{name}{'元' if year == 1 else year}年"
+            return f"{name}{FIRST_YEAR if year == 1 else year}年"
     raise AssertionError("unreachable: 明治 covers every date from 1873")
 
 

@@ -90,6 +90,9 @@ class TranscriptionOptions:
     no_speech_threshold: float = 0.6
     log_prob_threshold: float = -1.0
     compression_ratio_threshold: float = 2.4
+    # On the CPU the encoder hears each batch's longest clip plus this much padding instead of a
+    # full 30 s window (``trimmed_features``); None: always 30 s. GPUs encode the full window.
+    encoder_margin_s: float | None = 6.0
 
     @property
     def longest_clip_s(self) -> float:
@@ -454,22 +457,47 @@ class SecondPass(Protocol):
     ``models.materials.two_pass``): which clips of a decoded batch to decode again, with which
     prompt, and whether to keep the second result."""
 
+    @property
+    def beam_size(self) -> int | None:
+        """The second decoding's beam; None: the first pass's."""
+
     def choose(self, texts: Sequence[str]) -> tuple[list[int], str | None]: ...
 
     def keep(self, first: str, second: str) -> bool: ...
 
 
-class _EncoderTap:
-    """The ``WhisperModel`` as faster-whisper's batched pipeline sees it, keeping the last batch's
-    encoder output so a second decoding of some of the same clips skips the encoder.
+def trimmed_features(features: np.ndarray, margin_s: float) -> np.ndarray:
+    """A batch of log-mel windows (batch, mels, 3000 frames) cut after the last frame any of its
+    clips fills, plus ``margin_s`` of the zero padding, rounded up to whole seconds.
 
-    The encoder runs over a full 30 s window per clip whatever its length and is most of a CPU
-    decode (docs/benchmarks.md): a second pass that re-encoded its clips cost the materials' hints
-    up to 1.95× the single pass on noisy audio. Only the decoder depends on the prompt.
+    faster-whisper pads every clip's features with zeros to Whisper's 30 s window, and the encoder's
+    cost grows with the frames it is given, so a batch of 5 s turns paid for 30 s each: the encoder
+    was 38 % of a CPU run. Whisper was trained on padded windows and some padding after the speech
+    matters: with none, noisy dev CER rose 11.77 → 12.29 %; with 6 s it was 11.36 % (clean 10.32 →
+    10.26 %) (docs/benchmarks.md, "Encoder windows cut to the clips"). A column that is zero in every
+    clip of the batch is padding: real log-mel frames are never all exactly zero.
+    """
+    frames_per_s = 100  # Whisper's 10 ms hop
+    filled = np.flatnonzero(np.any(features != 0, axis=(0, 1)))
+    content = int(filled[-1]) + 1 if filled.size else 0
+    keep = int(math.ceil((content + margin_s * frames_per_s) / frames_per_s)) * frames_per_s
+    if keep >= features.shape[-1]:
+        return features
+    return np.ascontiguousarray(features[..., :keep])
+
+
+class _EncoderTap:
+    """The ``WhisperModel`` as faster-whisper's batched pipeline sees it: it cuts each batch's
+    encoder input to the clips' length (``trimmed_features``) and keeps the last batch's encoder
+    output, so a second decoding of some of the same clips skips the encoder.
+
+    A second pass that encoded its clips again cost the materials' hints up to 1.95× the single
+    pass on noisy audio (docs/benchmarks.md); only the decoder depends on the prompt.
     """
 
-    def __init__(self, model) -> None:
+    def __init__(self, model, margin_s: float | None = None) -> None:
         self._model = model
+        self.margin_s = margin_s  # see ``trimmed_features``; None: the full 30 s window
         self.last: np.ndarray | None = None
         self.replay: np.ndarray | None = None
         self._held: np.ndarray | None = None  # what the replayed StorageView reads (it does not copy)
@@ -483,6 +511,8 @@ class _EncoderTap:
         if self.replay is not None:
             self._held, self.replay = self.replay, None
             return ctranslate2.StorageView.from_array(self._held)
+        if self.margin_s is not None:
+            features = trimmed_features(features, self.margin_s)
         output = self._model.encode(features)
         self.last = np.asarray(output)
         return output
@@ -502,8 +532,13 @@ class Transcriber:
 
         self.model = model
         self.options = options
-        # Encoder outputs are reused from host memory only: on a GPU re-encoding is cheap.
-        self._tap = _EncoderTap(model) if isinstance(model, WhisperModel) and model.model.device == "cpu" else None
+        # Encoder input cut to the clips and outputs reused from host memory, on the CPU only:
+        # on a GPU a full window's encoding is cheap.
+        self._tap = (
+            _EncoderTap(model, options.encoder_margin_s)
+            if isinstance(model, WhisperModel) and model.model.device == "cpu"
+            else None
+        )
         self._batched = BatchedInferencePipeline(self._tap or model) if isinstance(model, WhisperModel) else model
         self.redecoded = 0  # clips decoded a second time (``SecondPass``) in this run
 
@@ -554,7 +589,14 @@ class Transcriber:
                 progress(min(1.0, (first + len(group)) / max(1, len(clips))))
         return [ClipWords(clip, words[i]) for i, clip in enumerate(clips)], language
 
-    def _decode(self, audio: np.ndarray, group: Sequence[Clip], language: str, prompt: str | None) -> list[list[Word]]:
+    def _decode(
+        self,
+        audio: np.ndarray,
+        group: Sequence[Clip],
+        language: str,
+        prompt: str | None,
+        beam_size: int | None = None,
+    ) -> list[list[Word]]:
         """One batch (at most ``batch_size`` clips, so one encoder call): the words per clip, with
         what the hallucination guard drops left out."""
         opts = self.options
@@ -562,7 +604,7 @@ class Transcriber:
             audio,
             language=language,
             task="transcribe",
-            beam_size=opts.beam_size,
+            beam_size=beam_size or opts.beam_size,
             batch_size=max(1, opts.batch_size),
             clip_timestamps=[{"start": c.start, "end": c.end} for c in group],
             initial_prompt=prompt,
@@ -593,7 +635,7 @@ class Transcriber:
             return
         if self._tap is not None and self._tap.last is not None:
             self._tap.replay = np.ascontiguousarray(self._tap.last[chosen])
-        redone = self._decode(audio, [group[j] for j in chosen], language, prompt)
+        redone = self._decode(audio, [group[j] for j in chosen], language, prompt, second.beam_size)
         self.redecoded += len(chosen)
         for j, words in zip(chosen, redone, strict=True):
             before, after = ("".join(w.word for w in ws).strip() for ws in (found[j], words))

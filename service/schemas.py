@@ -177,6 +177,10 @@ class MeetingOut(_FromRow):
     updated_at: dt.datetime
     latest_job: JobOut | None = None
     latest_revision: int | None = None
+    rerun_draft_revision: int | None = Field(
+        default=None,
+        description="最新版が再処理中に保存された編集を残した版（kind kept）のとき、その再処理の下書きの版",
+    )
 
 
 MeetingSort = Literal["created_at", "-created_at", "held_at", "-held_at", "title", "-title", "status", "-status"]
@@ -233,7 +237,7 @@ class MeetingUpdate(BaseModel):
     _visible = field_validator("title", "place", "attendees", "agenda", mode="after")(visible_text)
 
 
-RevisionKind = Literal["draft", "manual", "autosave", "restore", "voice"]
+RevisionKind = Literal["draft", "manual", "autosave", "restore", "voice", "kept"]
 
 
 class RevisionOut(_FromRow):
@@ -244,6 +248,7 @@ class RevisionOut(_FromRow):
     kind: RevisionKind = Field(
         description="draft（自動作成）/ manual（保存）/ autosave（自動保存）/ restore（復元）"
         " / voice（照合の取消: 話者を話者番号に戻した版）"
+        " / kept（再処理中に保存された編集: 再処理の下書き（base_revision）の上に最新版として残した版）"
     )
     created_at: dt.datetime
 

@@ -6,7 +6,7 @@ What clerks look up in the 資料 when they correct minutes, and what Whisper ba
 - katakana and Latin words and acronyms (GIGAスクール, ICT支援員, RFI);
 - noun compounds that name a programme, a school or a department (北山小学校, 情報政策課長,
   住民記録システム): runs of nouns, prefixes and noun suffixes, cut at numbers and symbols;
-- figures with their unit (約2,100万円, 612人, 令和9年4月) and the line they stand on, because a
+- figures with their unit (約2,100万円, 612人, 令和9年, 4月) and the line they stand on, because a
   figure must be copied from the material, never guessed.
 
 Terms are ranked: proper nouns and foreign words first, then by how often the materials use them
@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from models.eras import ERAS, FIRST_YEAR, gregorian_year
 from models.materials.reading import Token, fold_reading, tokenize
 
 # "word": any other noun of two kanji or more (減少, 校舎, 敷地): Whisper writes their homophones
@@ -38,7 +39,12 @@ _UNITS = (
     "億円|万円|千円|円|人|名|台|件|校|路線|割|km|ｋｍ|キロ|メートル|m|%|％|年度|年|か月|ヶ月|月|日|時間|分|"
     "回|戸|世帯|ha|平方メートル|歳|学級|本|箇所|か所|倍"
 )
-FIGURE = re.compile(rf"(?:約|およそ)?[0-9０-９][0-9０-９,，.．]*(?:[万億兆][0-9０-９,，.．]*)*(?:{_UNITS})")
+# An era year is one figure with its era (令和6年度, 平成31年, 令和元年): 「6年度」 alone is another
+# year (平成6年度 is 1994). Its first year is written 元年 (models.eras), and horizontal official text
+# writes the number in arabic numerals (「公用文作成の考え方」, 文化審議会建議, 令和4年1月: 横書きでは
+# 算用数字を使う), so kanji numerals (令和六年) are not looked for.
+_ERA_YEAR = rf"(?P<era>{'|'.join(name for _, name in ERAS)})(?P<year>[0-9０-９]+|{FIRST_YEAR})(?P<unit>年度|年)"
+FIGURE = re.compile(rf"{_ERA_YEAR}|(?:約|およそ)?[0-9０-９][0-9０-９,，.．]*(?:[万億兆][0-9０-９,，.．]*)*(?:{_UNITS})")
 _QUALIFIERS = frozenset("等上中内分比毎別")
 _KANA = re.compile(r"^[\u3040-\u30ff]+$")
 _DIGIT = re.compile(r"[0-9０-９]")
@@ -238,8 +244,16 @@ def _score(kind: str, count: int, reading: str) -> float:
 
 
 def figure_value(surface: str) -> tuple[float, str] | None:
-    """(value, unit) of a figure as written: 約2,100万円 → (21000000.0, "円"), 5.5万円 → 55000."""
+    """(value, unit) of a figure as written: 約2,100万円 → (21000000.0, "円"), 5.5万円 → 55000.
+
+    An era year's value is its Gregorian year, which a 年度 begins in (April, 地方自治法第208条):
+    令和6年度 → (2024.0, "年度"), 令和元年 → (2019.0, "年").
+    """
     text = unicodedata.normalize("NFKC", surface).replace(",", "").removeprefix("約").removeprefix("およそ")
+    era = re.fullmatch(_ERA_YEAR, text)
+    if era:
+        year = 1 if era["year"] == FIRST_YEAR else int(era["year"])
+        return float(gregorian_year(era["era"], year)), era["unit"]
     match = re.match(r"^([0-9.]+(?:[万億兆][0-9.]*)*)(.*)$", text)
     if not match:
         return None

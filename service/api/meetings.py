@@ -21,7 +21,7 @@ from service.audit import record
 from service.auth.roles import Permission, has_permission
 from service.auth.tokens import CSRF_FIELD, csrf_matches
 from service.context import AppContext
-from service.db.models import Job, Meeting, TranscriptRevision, User
+from service.db.models import KEPT_KIND, Job, Meeting, TranscriptRevision, User
 from service.deps import (
     AuthDep,
     ContextDep,
@@ -117,27 +117,42 @@ def _parse_form(fields: dict[str, str]) -> UploadForm:
 
 
 def meeting_outs(db: Session, meetings: Sequence[Meeting]) -> list[MeetingOut]:
-    """The meetings with their latest job and latest revision number: two queries for the whole
-    list, however long it is."""
+    """The meetings with their latest job and latest revision (its number, and where a 再処理's
+    draft is when staff edits were kept over it): two queries for the whole list, however long it is."""
     ids = [m.id for m in meetings]
     if not ids:
         return []
     latest_job_ids = select(func.max(Job.id)).where(Job.meeting_id.in_(ids)).group_by(Job.meeting_id)
     jobs = {job.meeting_id: job for job in db.scalars(select(Job).where(Job.id.in_(latest_job_ids)))}
-    revisions: dict[int, int] = dict(
-        db.execute(
-            select(TranscriptRevision.meeting_id, func.max(TranscriptRevision.revision))
-            .where(TranscriptRevision.meeting_id.in_(ids))
-            .group_by(TranscriptRevision.meeting_id)
-        ).all()
+    newest = (
+        select(TranscriptRevision.meeting_id, func.max(TranscriptRevision.revision).label("revision"))
+        .where(TranscriptRevision.meeting_id.in_(ids))
+        .group_by(TranscriptRevision.meeting_id)
+        .subquery()
     )
+    revisions = {
+        meeting_id: (revision, base if kind == KEPT_KIND else None)
+        for meeting_id, revision, kind, base in db.execute(
+            select(
+                TranscriptRevision.meeting_id,
+                TranscriptRevision.revision,
+                TranscriptRevision.kind,
+                TranscriptRevision.base_revision,
+            ).join(
+                newest,
+                (TranscriptRevision.meeting_id == newest.c.meeting_id)
+                & (TranscriptRevision.revision == newest.c.revision),
+            )
+        ).all()
+    }
     return [
         MeetingOut.model_validate(
             {
                 **{k: getattr(m, k) for k in MeetingOut.model_fields if hasattr(m, k)},
                 "audio_available": m.audio_deleted_at is None and m.audio_path is not None,
                 "latest_job": JobOut.model_validate(jobs[m.id]) if m.id in jobs else None,
-                "latest_revision": revisions.get(m.id),
+                "latest_revision": revisions[m.id][0] if m.id in revisions else None,
+                "rerun_draft_revision": revisions[m.id][1] if m.id in revisions else None,
             }
         )
         for m in meetings

@@ -157,12 +157,23 @@ class Job(Base):
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # per-job pipeline overrides
     # the upload's RecordingQuality.to_dict(), measured by the run that finished the job (models.quality)
     recording_quality: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # 再処理 (service.jobs.rerun): the meeting's latest revision when the re-run was asked for; a
+    # newer staff revision when it finishes was saved meanwhile and stays the latest (states.finish_done).
+    # None: the meeting's first job.
+    replaces_revision: Mapped[int | None]
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     meeting: Mapped[Meeting] = relationship()
+
+
+# TranscriptRevision.kind values written by the service itself (the rest name what staff did,
+# ``service.schemas.RevisionKind``): the pipeline's draft, and staff edits saved while a 再処理 ran,
+# copied on top of its draft so that they stay the latest (``service.jobs.states.finish_done``).
+DRAFT_KIND = "draft"
+KEPT_KIND = "kept"
 
 
 class TranscriptRevision(Base):

@@ -6,7 +6,10 @@ job keeps its times, which date the meeting for the KPI reports (``service.kpi``
 in the month its first job finished). The new job runs like any other (``runner.run_job``), and
 its draft is stored as the next revision (``states.finish_done``), so it becomes the current
 transcript while every earlier revision, staff edits included, stays in 版の履歴. Because the
-new draft then hides staff edits from the editor, a re-run over them must be confirmed.
+new draft then hides staff edits from the editor, a re-run over them must be confirmed. Edits
+saved while the re-run is queued or running were not confirmed over: the job remembers the
+revision it replaces (``Job.replaces_revision``), and staff revisions newer than that stay the
+latest when it finishes, with its draft kept in the history under them.
 """
 
 from __future__ import annotations
@@ -18,10 +21,8 @@ from sqlalchemy.orm import Session
 
 from models.errors import GijirokuError
 from service.config import Settings
-from service.db.models import Job, JobStatus, latest_revision
+from service.db.models import DRAFT_KIND, Job, JobStatus, latest_revision
 from service.storage import audio_file, audio_missing
-
-DRAFT_KIND = "draft"  # the pipeline's revisions; every other kind is something staff saved
 
 
 @dataclass(frozen=True)
@@ -67,14 +68,15 @@ def rerun(db: Session, settings: Settings, job: Job, *, confirmed: bool) -> Reru
     if audio_file(settings, job.meeting) is None:
         raise audio_missing()
     current = latest_revision(db, job.meeting_id)
-    edited = current is not None and current.kind != DRAFT_KIND
+    edited = current is not None and current.kind != DRAFT_KIND  # every kind but the pipeline's is staff's
     if current is not None and edited and not confirmed:
         raise needs_confirmation(current.revision)
-    new = Job(meeting_id=job.meeting_id, options=dict(job.options or {}))
+    replaced = current.revision if current else None
+    new = Job(meeting_id=job.meeting_id, options=dict(job.options or {}), replaces_revision=replaced)
     db.add(new)
     db.flush()
     newer = select(Job.id).where(Job.meeting_id == job.meeting_id, Job.id > job.id, Job.id != new.id).limit(1)
     if db.scalar(newer) is not None:
         db.rollback()
         raise not_rerunnable()
-    return Rerun(new, current.revision if current else None, edited)
+    return Rerun(new, replaced, edited)

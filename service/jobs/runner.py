@@ -101,13 +101,16 @@ def _finish_crashed(sessions: sessionmaker[Session], job_id: int, attempt: int, 
 
 def _finish_done(sessions: sessionmaker[Session], job_id: int, attempt: int, minutes: Minutes) -> None:
     """Mark done and store the draft (and the speakers it named from the voice registry) in one
-    transaction, only if this attempt still owns the job."""
+    transaction, only if this attempt still owns the job. When staff edits saved during a 再処理
+    stay the current text, so do the voice matches made for the speakers of that text."""
     with sessions() as db:
-        if states.finish_done(db, job_id, attempt, minutes.to_dict()):
-            store_matches(db, job_id, minutes.voice_matches)
-            db.commit()
-        else:
+        stored = states.finish_done(db, job_id, attempt, minutes.to_dict())
+        if stored is None:
             db.rollback()
+            return
+        if stored.kept is None:
+            store_matches(db, job_id, minutes.voice_matches)
+        db.commit()
 
 
 def run_job(ctx: AppContext, job_id: int) -> None:

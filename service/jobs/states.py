@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Update, and_, func, or_, select, update
+from sqlalchemy import Update, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from models.errors import GijirokuError
 from models.pipeline import STAGE_LABELS, NoSpeechError
 from service.config import Settings
 from service.db.base import utcnow
-from service.db.models import Job, JobStatus, TranscriptRevision
+from service.db.models import DRAFT_KIND, KEPT_KIND, Job, JobStatus, TranscriptRevision, latest_revision
 from service.db.session import rows_matched
 
 log = logging.getLogger(__name__)
@@ -105,8 +106,24 @@ def heartbeat(db: Session, job_id: int, attempt: int, stage: str, percent: float
     return rows_matched(res) == 1
 
 
-def finish_done(db: Session, job_id: int, attempt: int, minutes: dict[str, Any]) -> bool:
-    """Mark done and store the draft as the next revision; False (nothing written): not owned."""
+@dataclass(frozen=True)
+class Stored:
+    """Where a finished job's draft went."""
+
+    draft: int  # the revision that holds the draft
+    # staff saved while the job (a 再処理) was queued or running: their latest revision, copied on
+    # top of the draft so that it stays the current transcript; None when nobody did
+    kept: int | None = None
+
+
+def finish_done(db: Session, job_id: int, attempt: int, minutes: dict[str, Any]) -> Stored | None:
+    """Mark done and store the draft as the next revision; None (nothing written): not owned.
+
+    A 再処理 runs while staff may go on editing. If the latest revision is one they saved after the
+    re-run was asked for (newer than ``Job.replaces_revision``), the draft is still stored — 版の履歴
+    keeps it — but a copy of their revision goes on top of it: nothing staff saved is replaced
+    without them seeing it, and the pages say where the re-run's draft is (``KEPT_KIND``).
+    """
     res = db.execute(
         _owned(job_id, attempt).values(
             status=JobStatus.done,
@@ -117,15 +134,36 @@ def finish_done(db: Session, job_id: int, attempt: int, minutes: dict[str, Any])
         )
     )
     if rows_matched(res) != 1:
-        return False
-    meeting_id = db.scalar(select(Job.meeting_id).where(Job.id == job_id))
-    latest = db.scalar(select(func.max(TranscriptRevision.revision)).where(TranscriptRevision.meeting_id == meeting_id))
+        return None
+    meeting_id, replaces = db.execute(select(Job.meeting_id, Job.replaces_revision).where(Job.id == job_id)).one()
+    latest = latest_revision(db, meeting_id)
+    number = latest.revision + 1 if latest else 1
     db.add(
         TranscriptRevision(
-            meeting_id=meeting_id, revision=(latest or 0) + 1, base_revision=latest, minutes=minutes, kind="draft"
+            meeting_id=meeting_id,
+            revision=number,
+            base_revision=latest.revision if latest else None,
+            minutes=minutes,
+            kind=DRAFT_KIND,
         )
     )
-    return True
+    # a meeting's first job (replaces None), or nobody saved since the re-run was asked for
+    if latest is None or replaces is None or latest.revision <= replaces or latest.kind == DRAFT_KIND:
+        return Stored(number)
+    db.add(
+        TranscriptRevision(
+            meeting_id=meeting_id,
+            revision=number + 1,
+            base_revision=number,
+            minutes=latest.minutes,
+            author_id=latest.author_id,  # their text, restored by the service
+            kind=KEPT_KIND,
+        )
+    )
+    log.info(
+        "job %s: staff saved revision %s during the re-run; kept on top of draft %s", job_id, latest.revision, number
+    )
+    return Stored(number, number + 1)
 
 
 def finish_failed(db: Session, job_id: int, attempt: int, err: GijirokuError) -> bool:

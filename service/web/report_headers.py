@@ -28,6 +28,10 @@ _GROUPED: dict[str, tuple[str, str]] = {
 }
 
 
+# the columns that hold text; every other column holds numbers, right-aligned with their header
+TEXT_COLUMNS = frozenset({"所属", "期間"})
+
+
 @dataclass(frozen=True)
 class HeaderCell:
     text: str
@@ -35,22 +39,25 @@ class HeaderCell:
     colspan: int = 1
     rowspan: int = 1
     group: bool = False  # over several columns (scope="colgroup")
+    numeric: bool = False  # over a column of numbers: right-aligned like them (class "num")
 
 
 def header_rows(columns: tuple[str, ...]) -> list[list[HeaderCell]]:
     """The ``<thead>`` rows for ``columns``: groups and ungrouped columns first, short labels under
-    the groups second (one row when no column is grouped)."""
+    the groups second (one row when no column is grouped). A column's header is aligned as its
+    numbers are (right); group headers stay centred over their columns."""
     rows = 2 if any(name in _GROUPED for name in columns) else 1
     top: list[HeaderCell] = []
     below: list[HeaderCell] = []
     for name in columns:
+        numeric = name not in TEXT_COLUMNS
         if name not in _GROUPED:
-            top.append(HeaderCell(name, rowspan=rows))
+            top.append(HeaderCell(name, rowspan=rows, numeric=numeric))
             continue
         group, label = _GROUPED[name]
         if top and top[-1].group and top[-1].text == group:
             top[-1] = replace(top[-1], colspan=top[-1].colspan + 1)
         else:
             top.append(HeaderCell(group, group=True))
-        below.append(HeaderCell(label, title=name))
+        below.append(HeaderCell(label, title=name, numeric=numeric))
     return [top, below] if below else [top]

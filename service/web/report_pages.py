@@ -31,7 +31,7 @@ from service.scope import meeting_for_user
 from service.web.deps import PageAuth, PageFormUser, PageId, PageUser, page_permission
 from service.web.render import page_router, render
 from service.web.report_charts import PALETTE, TOTAL_COLOR, Series, bar_chart, line_chart
-from service.web.report_headers import header_rows
+from service.web.report_headers import TEXT_COLUMNS, header_rows
 
 router = page_router()
 ReportReader = Annotated[PageAuth, Depends(page_permission(Permission.read_reports))]
@@ -57,7 +57,7 @@ def _table_view(table: Table) -> dict[str, Any]:
     for row, cells in zip(table.rows, table.cells, strict=True):
         view = []
         for name, cell in zip(table.columns, cells, strict=True):
-            classes = [] if name in ("所属", "期間") else ["num"]
+            classes = [] if name in TEXT_COLUMNS else ["num"]
             if cell is None:
                 classes.append("na")
             elif name in NEGATIVE_COLUMNS and isinstance(cell, float) and cell < 0:

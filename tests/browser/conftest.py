@@ -13,6 +13,8 @@ here. Keep the existing fixture names and behaviour stable.
   its database directly; ``live_server.base_url`` is also the ``base_url`` fixture, so
   ``page.goto("/meetings")`` works.
 * ``login(page, username, password)`` logs in through the login form.
+* ``screenshots_dir``: a temporary folder, or ``GIJIROKU_SCREENSHOTS=docs/screenshots`` to refresh
+  the committed screenshots.
 * ``context`` wraps pytest-playwright's: a test fails when a page in it reports a
   Content-Security-Policy violation (an inline script or style, a foreign origin), so the strict
   policy of ``service.security_headers`` is checked on every page the tests open.
@@ -47,7 +49,7 @@ from service.config import Settings  # noqa: E402
 from service.db.models import Department, Role, User  # noqa: E402
 
 FIXTURES = HERE.parent / "fixtures"
-SCREENSHOTS = HERE.parent.parent / "docs" / "screenshots"
+ROOT = HERE.parent.parent
 PASSWORD = "correct horse battery"
 CHROMIUM = os.environ.get("GIJIROKU_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -275,6 +277,14 @@ def open_seeded_editor(page: Page, live_server: LiveServer) -> Callable[[str, st
 
 
 @pytest.fixture(scope="session")
-def screenshots_dir() -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return SCREENSHOTS
+def screenshots_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the tests save their screenshots: pytest's temporary folder unless
+    ``GIJIROKU_SCREENSHOTS`` names one (relative to the repository: ``docs/screenshots`` refreshes
+    the committed ones). Every run rewrote every PNG there before, so each commit carried pixel
+    noise from screenshots nobody had retaken on purpose."""
+    chosen = os.environ.get("GIJIROKU_SCREENSHOTS")
+    if not chosen:
+        return tmp_path_factory.mktemp("screenshots", numbered=False)
+    path = ROOT / chosen  # an absolute path stays itself
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -81,3 +81,60 @@ def test_clerk_adds_a_material_to_a_done_meeting_and_reruns_it(
             select(AuditLog).where(AuditLog.action == "job_rerun", AuditLog.target_id == meeting_id)
         ).all()
         assert [(a.username, a.detail["over_staff_edits"]) for a in audit] == [("rerun_clerk", True)]
+
+
+def test_edits_saved_during_a_rerun_stay_the_latest_and_the_pages_say_where_its_draft_is(
+    page: Page, live_server, login, screenshots_dir: Path
+) -> None:
+    """The versions a re-run leaves when staff saved while it ran (service.jobs.states.finish_done),
+    seeded: 1 draft, 2 staff's edit, 3 the re-run's draft, 4 staff's edit kept on top of it."""
+    from service.db.models import TranscriptRevision
+
+    editor = live_server.create_user("kept_staff", "staff", "総務課")
+    meeting_id = live_server.create_meeting("再処理中の編集")
+    with live_server.sessions() as db:
+        draft = db.scalar(select(TranscriptRevision).where(TranscriptRevision.meeting_id == meeting_id))
+        said = "再処理中に職員が直した発言。"
+        turn = {**draft.minutes["turns"][0], "text": said, "clean_text": said, "words": []}
+        edited = {**draft.minutes, "turns": [turn]}
+        for revision, minutes, author, kind in (
+            (2, edited, editor.id, "manual"),
+            (3, draft.minutes, None, "draft"),
+            (4, edited, editor.id, "kept"),
+        ):
+            db.add(
+                TranscriptRevision(
+                    meeting_id=meeting_id,
+                    revision=revision,
+                    base_revision=revision - 1,
+                    minutes=minutes,
+                    author_id=author,
+                    kind=kind,
+                )
+            )
+        db.commit()
+    notice = (
+        "再処理中に保存された編集があったため、編集内容を最新版として残しました。再処理の結果は第3版で確認できます。"
+    )
+    login(page, "kept_staff")
+    page.goto(f"/meetings/{meeting_id}")
+    expect(page.locator("#revision-info")).to_have_text("最新は第4版です。")
+    expect(page.locator("#rerun-kept")).to_have_text(notice)
+    page.screenshot(path=str(screenshots_dir / "rerun-kept-meeting-1366.png"))
+
+    page.goto(f"/meetings/{meeting_id}/edit")
+    expect(page.locator("#save-state")).to_have_text("第4版（保存済み）")
+    expect(page.locator("#kept-note")).to_have_text(notice)
+    expect(page.locator("#turn-0")).to_contain_text("再処理中に職員が直した発言。")
+    page.screenshot(path=str(screenshots_dir / "rerun-kept-editor-1366.png"))
+    page.locator("#revisions-panel summary").click()
+    history = page.locator("#revisions-panel li")
+    expect(history.first).to_contain_text("第4版")
+    expect(history.first.locator(".revision-kind")).to_have_text("再処理中の編集")
+
+    page.locator("#turn-0 .turn-text").click()  # a later save is what replaces the notice
+    page.keyboard.press("End")
+    page.keyboard.type("以上")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator("#save-state")).to_have_text("第5版（保存済み）")
+    expect(page.locator("#kept-note")).to_be_hidden()

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from models.types import MeetingInfo, Minutes, Speaker, Turn
 from service.db.models import Department, EditingTime, Job, JobStatus, Meeting, Role, Survey, TranscriptRevision, User
 from service.kpi.answers import ContinuedUse, Satisfaction
+from service.web.report_headers import TEXT_COLUMNS
 
 pytestmark = pytest.mark.browser
 
@@ -184,6 +185,24 @@ def test_dashboard_shows_charts_with_targets_and_matches_the_download(
     )
     assert max(lines) <= 2, lines
     assert yearly.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
+    # each header over a column of numbers ends where its numbers end (right-aligned, within the
+    # cell's padding); 所属 and 期間 start where their text starts
+    edges = yearly.evaluate(
+        """(t, names) => names.map((name) => {
+             const ths = [...t.tHead.querySelectorAll("th:not(.group)")];
+             const th = ths.find((h) => (h.title || h.textContent) === name);
+             const r = document.createRange(); r.selectNodeContents(th);
+             const text = r.getBoundingClientRect(), box = th.getBoundingClientRect();
+             return [th.textContent, getComputedStyle(th).textAlign,
+                     Math.round(box.right - text.right), Math.round(text.left - box.left)];
+           })""",
+        header,
+    )
+    for name, (label, align, right_gap, left_gap) in zip(header, edges, strict=True):
+        if name in TEXT_COLUMNS:
+            assert (align, left_gap <= 10) == ("left", True), (label, align, left_gap)
+        else:
+            assert (align, right_gap <= 10) == ("right", True), (label, align, right_gap)
 
     page.screenshot(path=str(screenshots_dir / "reports.png"), full_page=True)
 

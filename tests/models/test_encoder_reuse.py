@@ -21,6 +21,8 @@ SECOND_PROMPT = DEFAULT_PROMPT_JA + "本日の会議、島本町。"
 class Everything:
     """Decode every clip again with ``SECOND_PROMPT`` and keep the result."""
 
+    beam_size = None
+
     def choose(self, texts: Sequence[str]) -> tuple[list[int], str | None]:
         return list(range(len(texts))), SECOND_PROMPT
 
@@ -39,17 +41,20 @@ def test_second_pass_from_the_kept_encoder_output_equals_a_fresh_decode() -> Non
     clips = [Clip(0.3, 2.0, "SPEAKER_00"), Clip(2.0, 3.9, "SPEAKER_00")]
 
     encodes = 0
+    frames: list[int] = []
     encode = whisper.encode
 
     def counting(features):  # type: ignore[no-untyped-def]
         nonlocal encodes
         encodes += 1
+        frames.append(features.shape[-1])
         return encode(features)
 
     whisper.encode = counting  # type: ignore[method-assign]
     reused = Transcriber(whisper, TranscriptionOptions())
     again, _ = reused.transcribe(audio, clips, language="ja", second=Everything())
     assert encodes == 1 and reused.redecoded == 2
+    assert frames == [800]  # the 1.9 s clips + 6 s of padding, not Whisper's full 3000-frame window
 
     fresh, _ = Transcriber(whisper, TranscriptionOptions()).transcribe(
         audio, clips, language="ja", prompt=SECOND_PROMPT

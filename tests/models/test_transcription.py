@@ -1,4 +1,13 @@
-from models.transcription import Clip, TranscriptionOptions, _is_hallucination, pack_clips, plan_clips
+import numpy as np
+
+from models.transcription import (
+    Clip,
+    TranscriptionOptions,
+    _is_hallucination,
+    pack_clips,
+    plan_clips,
+    trimmed_features,
+)
 from models.types import SpeakerSegment
 
 
@@ -170,3 +179,30 @@ def test_a_last_word_stretched_to_the_clip_end_does_not_hide_the_turn_it_skipped
     assert uncovered_segments(segs, first) == [SpeakerSegment(78.1, 87.85, "member")]
     retry = [ClipWords(Clip(77.9, 88.0, "member"), [Word(78.3, 79.0, "統合", 0.9), Word(79.0, 79.4, "に", 0.9)])]
     assert [w.word for w in merge_recovered(first, retry)[0].words] == ["長、", "探索委", "員。", "統合", "に"]
+
+
+def _padded_batch(*filled: int) -> np.ndarray:
+    """Log-mel windows as faster-whisper pads them: each clip's frames, then zeros to 3000."""
+    rng = np.random.default_rng(0)
+    batch = np.zeros((len(filled), 80, 3000), dtype=np.float32)
+    for row, frames in enumerate(filled):
+        batch[row, :, :frames] = rng.uniform(-1.0, 1.0, (80, frames))
+    return batch
+
+
+def test_encoder_input_is_cut_after_the_longest_clip_plus_the_margin() -> None:
+    batch = _padded_batch(420, 750)  # 4.2 s and 7.5 s clips
+    cut = trimmed_features(batch, margin_s=6.0)
+    assert cut.shape == (2, 80, 1400)  # 7.5 s + 6 s, rounded up to whole seconds
+    np.testing.assert_array_equal(cut, batch[..., :1400])  # nothing of either clip is lost
+
+
+def test_a_clip_near_30_s_keeps_the_full_window() -> None:
+    batch = _padded_batch(2900)
+    assert trimmed_features(batch, margin_s=6.0) is batch
+
+
+def test_silence_inside_a_clip_does_not_end_it() -> None:
+    batch = _padded_batch(900)
+    batch[0, :, 200:600] = 0.0  # a pause inside the clip: only trailing zeros are padding
+    assert trimmed_features(batch, margin_s=1.0).shape[-1] == 1000

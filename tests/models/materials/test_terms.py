@@ -52,7 +52,21 @@ def test_figures_keep_their_wording_and_line(materials) -> None:
     assert figures["約2億4,000万円"].value == 240_000_000 and figures["約2億4,000万円"].unit == "円"
     assert figures["約2億4,000万円"].context == "ミナモト工業団地の拡張　約2億4,000万円"
     assert "38社" not in figures  # 社 is not one of the units (terms._UNITS)
-    assert "7年度" in figures
+    assert "令和7年度" in figures and "7年度" not in figures  # the era year whole (terms._ERA_YEAR)
+
+
+@pytest.mark.parametrize(
+    ("line", "surfaces"),
+    [
+        ("計画期間は令和元年度から令和5年度までとします。", ["令和元年度", "令和5年度"]),
+        ("平成30年に策定した方針を、令和8年に見直す予定です。", ["平成30年", "令和8年"]),
+        ("昭和63年度に建てた庁舎は、築36年となり、改修費は約3億円です。", ["昭和63年度", "36年", "約3億円"]),
+        ("令和６年度の応募は１２件でした。", ["令和６年度", "１２件"]),
+    ],
+)
+def test_an_era_year_is_one_figure_with_its_era(line: str, surfaces: list[str]) -> None:
+    """「6年度」 alone would be another year: the era is part of the figure, 元年 included."""
+    assert [f.surface for f in build_materials([line]).figures] == surfaces
 
 
 @pytest.mark.parametrize(
@@ -62,6 +76,10 @@ def test_figures_keep_their_wording_and_line(materials) -> None:
         ("5.5万円", (55_000, "円")),
         ("612人", (612, "人")),
         ("約28億円", (2.8e9, "円")),
+        ("令和6年度", (2024, "年度")),  # an era year: the Gregorian year (its fiscal year begins in)
+        ("令和元年", (2019, "年")),
+        ("平成３１年度", (2019, "年度")),
+        ("昭和64年", (1989, "年")),
     ],
 )
 def test_figure_values(surface: str, expected: tuple[float, str]) -> None:

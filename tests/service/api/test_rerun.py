@@ -99,6 +99,49 @@ def test_a_rerun_over_staff_edits_needs_confirmation_and_keeps_them_in_the_histo
     assert audit is not None and audit.detail["over_staff_edits"] is True and audit.detail["replaced_revision"] == 2
 
 
+def test_staff_edits_saved_while_a_rerun_runs_stay_the_latest_and_its_draft_is_kept(
+    client, auth, app, pipeline, meeting_id
+) -> None:
+    """Nothing staff save during a 再処理 is replaced silently: the re-run's draft goes into the
+    history, a copy of their edits on top of it, and the meeting says where the draft is."""
+    staff, clerk = auth("staff_a"), auth("clerk_a")
+    first = _latest_job(client, clerk, meeting_id)
+    pipeline.delay = 3
+    second = _rerun(client, clerk, first["id"]).json()
+    deadline = time.monotonic() + 10
+    while client.get(f"/api/jobs/{second['id']}", headers=clerk).json()["status"] != "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    minutes = client.get(f"/api/meetings/{meeting_id}/transcript", headers=staff).json()["minutes"]
+    minutes["turns"][0]["text"] = "再処理の間に職員が直した発言です。"
+    saved = client.put(
+        f"/api/meetings/{meeting_id}/transcript", headers=staff, json={"base_revision": 1, "minutes": minutes}
+    )
+    assert saved.status_code == 200, saved.text
+    assert wait_job(client, clerk, second["id"])["status"] == "done"
+
+    assert _revisions(client, staff, meeting_id) == [
+        (1, "draft", None),
+        (2, "manual", 1),
+        (3, "draft", 2),
+        (4, "kept", 3),
+    ]
+    latest = client.get(f"/api/meetings/{meeting_id}/transcript", headers=staff).json()
+    assert (latest["revision"], latest["kind"], latest["base_revision"], latest["author"]) == (4, "kept", 3, "staff_a")
+    assert latest["minutes"]["turns"][0]["text"] == "再処理の間に職員が直した発言です。"
+    draft = client.get(f"/api/meetings/{meeting_id}/transcript?revision=3", headers=staff).json()
+    assert draft["minutes"]["turns"][0]["text"] == "本日の委員会を開会します。"
+    meeting = client.get(f"/api/meetings/{meeting_id}", headers=clerk).json()
+    assert (meeting["latest_revision"], meeting["rerun_draft_revision"]) == (4, 3)
+
+    saved = client.put(
+        f"/api/meetings/{meeting_id}/transcript", headers=staff, json={"base_revision": 4, "minutes": minutes}
+    )
+    assert saved.status_code == 200, saved.text
+    meeting = client.get(f"/api/meetings/{meeting_id}", headers=clerk).json()
+    assert (meeting["latest_revision"], meeting["rerun_draft_revision"]) == (5, None)  # the notice has done its job
+
+
 def test_only_the_latest_finished_job_reruns(client, auth, pipeline, meeting_id) -> None:
     h = auth("clerk_a")
     first = _latest_job(client, h, meeting_id)

@@ -13,7 +13,7 @@ import pytest
 from fake_pipeline import FakePipeline
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 from svc_helpers import bearer, make_settings, seed_users, upload, wait_job
 
 from models.errors import GijirokuError
@@ -22,7 +22,7 @@ from models.types import RecordingQuality
 from service.app import create_app
 from service.config import Settings
 from service.db.base import utcnow
-from service.db.models import Job, JobStatus, TranscriptRevision
+from service.db.models import Job, JobStatus, TranscriptRevision, User
 from service.jobs import states
 
 
@@ -62,7 +62,7 @@ def test_claim_then_the_attempt_owns_the_job_until_cancelled(app, queued_job) ->
     assert _change(app, states.heartbeat, queued_job, attempt, "transcribe", 40.0) is True
     assert _change(app, states.cancel, queued_job) is True
     assert _change(app, states.heartbeat, queued_job, attempt, "transcribe", 50.0) is False
-    assert _change(app, states.finish_done, queued_job, attempt, {"turns": []}) is False
+    assert _change(app, states.finish_done, queued_job, attempt, {"turns": []}) is None
     job = _job(app, queued_job)
     assert (job.status, job.percent) == (JobStatus.cancelled, 40.0)
     assert _change(app, states.cancel, queued_job) is False  # already over
@@ -93,10 +93,67 @@ def test_retry_starts_from_a_clean_row_and_a_stale_attempt_cannot_finish(app, qu
     assert _change(app, states.retry, queued_job) is False  # only failed or cancelled jobs
     second = _change(app, states.claim, settings, queued_job)
     assert second == 2
-    assert _change(app, states.finish_done, queued_job, first, {"turns": []}) is False  # the old attempt
-    assert _change(app, states.finish_done, queued_job, second, {"turns": []}) is True
+    assert _change(app, states.finish_done, queued_job, first, {"turns": []}) is None  # the old attempt
+    assert _change(app, states.finish_done, queued_job, second, {"turns": []}) == states.Stored(draft=1)
     with app.state.ctx.sessions() as db:
         assert db.query(TranscriptRevision).count() == 1
+
+
+def _revisions(app: FastAPI, meeting_id: int) -> list[tuple[int, str, int | None, int | None, str]]:
+    with app.state.ctx.sessions() as db:
+        rows = db.scalars(
+            select(TranscriptRevision)
+            .where(TranscriptRevision.meeting_id == meeting_id)
+            .order_by(TranscriptRevision.revision)
+        )
+        return [(r.revision, r.kind, r.base_revision, r.author_id, r.minutes["turns"][0]["text"]) for r in rows]
+
+
+def _minutes(text: str) -> dict[str, Any]:
+    return {"turns": [{"speaker": "SPEAKER_00", "start": 0.0, "end": 1.0, "text": text}]}
+
+
+def test_a_rerun_keeps_staff_edits_saved_while_it_ran_as_the_latest(app, queued_job) -> None:
+    """再処理 asked for over revision 1; staff save revision 2 while it is queued. Its draft becomes
+    revision 3 (kept in the history) and a copy of their revision 2 goes on top as revision 4."""
+    settings = app.state.ctx.settings
+    assert _change(
+        app, states.finish_done, queued_job, _change(app, states.claim, settings, queued_job), _minutes("下書き")
+    ) == states.Stored(draft=1)
+    _set(app, queued_job, status=JobStatus.queued, replaces_revision=1)  # a re-run asked for over revision 1
+    with app.state.ctx.sessions() as db:
+        meeting_id = db.get(Job, queued_job).meeting_id
+        staff = db.scalar(select(User.id).where(User.username == "staff_a"))
+        db.add(
+            TranscriptRevision(
+                meeting_id=meeting_id, revision=2, base_revision=1, minutes=_minutes("職員の修正"), author_id=staff
+            )
+        )
+        db.commit()
+    attempt = _change(app, states.claim, settings, queued_job)
+    stored = _change(app, states.finish_done, queued_job, attempt, _minutes("再処理の下書き"))
+    assert stored == states.Stored(draft=3, kept=4)
+    assert _revisions(app, meeting_id) == [
+        (1, "draft", None, None, "下書き"),
+        (2, "manual", 1, staff, "職員の修正"),
+        (3, "draft", 2, None, "再処理の下書き"),
+        (4, "kept", 3, staff, "職員の修正"),
+    ]
+
+
+def test_a_rerun_over_an_unchanged_revision_puts_its_draft_on_top(app, queued_job) -> None:
+    """Nobody saved since the re-run was asked for, over staff edits (confirmed) or over a draft."""
+    settings = app.state.ctx.settings
+    _change(app, states.finish_done, queued_job, _change(app, states.claim, settings, queued_job), _minutes("下書き"))
+    with app.state.ctx.sessions() as db:
+        meeting_id = db.get(Job, queued_job).meeting_id
+        db.add(TranscriptRevision(meeting_id=meeting_id, revision=2, base_revision=1, minutes=_minutes("職員の修正")))
+        db.commit()
+    for replaces, draft in ((2, 3), (3, 4)):  # staff's revision 2, then the draft 3 of the first re-run
+        _set(app, queued_job, status=JobStatus.queued, replaces_revision=replaces)
+        attempt = _change(app, states.claim, settings, queued_job)
+        assert _change(app, states.finish_done, queued_job, attempt, _minutes("再処理")) == states.Stored(draft=draft)
+    assert [r[:2] for r in _revisions(app, meeting_id)] == [(1, "draft"), (2, "manual"), (3, "draft"), (4, "draft")]
 
 
 def test_a_recording_with_no_speech_fails_with_its_quality_and_advice(app, queued_job) -> None:

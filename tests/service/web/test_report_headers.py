@@ -43,3 +43,11 @@ def test_groups_join_neighbouring_columns() -> None:
 def test_ungrouped_columns_make_one_row() -> None:
     (only,) = header_rows(("所属", "期間"))
     assert [(c.text, c.rowspan, c.colspan) for c in only] == [("所属", 1, 1), ("期間", 1, 1)]
+
+
+def test_number_columns_are_right_aligned_under_centred_groups() -> None:
+    """Headers sit over their column's numbers (right-aligned, td.num); 所属 and 期間 hold text."""
+    top, below = header_rows(COLUMNS)
+    leaves = [c for c in top if not c.group] + below
+    assert {c.text for c in leaves if not c.numeric} == {"所属", "期間"}
+    assert not any(c.numeric for c in top if c.group)  # a group spans several columns: centred

@@ -7,7 +7,7 @@ import { api } from "./api.js";
 import { confirmDialog } from "./dialog.js";
 import { editMeetingMeta } from "./meeting_meta.js";
 import { showQuality } from "./quality.js";
-import { formatDuration, isActive, progressBar, setProgress, stageText, statusBadge, toast } from "./ui.js";
+import { formatDuration, isActive, keptEditsNote, progressBar, setJobProgress, stageText, statusBadge, toast } from "./ui.js";
 
 const id = document.getElementById("meeting").dataset.meetingId;
 const badge = document.getElementById("job-badge");
@@ -25,12 +25,13 @@ if (durationCell.dataset.seconds) durationCell.textContent = formatDuration(Numb
 let job = null;
 let source = null;
 
-function show(j, revision) {
+/** The job's state; `meeting` (GET /api/meetings/{id}) also brings the latest revision. */
+function show(j, meeting = null) {
   job = j;
   showQuality(j ? j.recording_quality : null); // a failed "no speech" job keeps it too: the advice is the fix
   badge.replaceChildren(statusBadge(j));
   stage.textContent = j && j.status !== "failed" ? stageText(j) : "";
-  setProgress(bar, j ? j.percent : 0, j && j.status === "done");
+  setJobProgress(bar, j);
   jobError.hidden = !(j && j.status === "failed");
   if (j && j.status === "failed") jobError.textContent = stageText(j);
   if (cancelBtn) cancelBtn.hidden = !isActive(j);
@@ -43,8 +44,11 @@ function show(j, revision) {
     downloads.hidden = !done;
     document.getElementById("downloads-wait").hidden = done;
   }
-  const info = document.getElementById("revision-info");
-  if (revision) info.textContent = `最新は第${revision}版です。`;
+  if (!meeting) return;
+  if (meeting.latest_revision) document.getElementById("revision-info").textContent = `最新は第${meeting.latest_revision}版です。`;
+  const kept = document.getElementById("rerun-kept");
+  kept.hidden = !meeting.rerun_draft_revision;
+  if (meeting.rerun_draft_revision) kept.textContent = keptEditsNote(meeting.rerun_draft_revision);
 }
 
 function follow(jobId) {
@@ -66,7 +70,7 @@ function follow(jobId) {
 async function load() {
   try {
     const m = await api(`/api/meetings/${id}`);
-    show(m.latest_job, m.latest_revision);
+    show(m.latest_job, m);
     if (isActive(m.latest_job) && !source) follow(m.latest_job.id);
   } catch (err) {
     pageError.textContent = err.message;

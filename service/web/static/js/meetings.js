@@ -4,7 +4,7 @@
 // clerk sees the stage and the progress bar move without reloading.
 
 import { api } from "./api.js";
-import { STATUS_LABELS, el, formatDateTime, formatDuration, isActive, progressBar, setProgress, stageText, statusBadge } from "./ui.js";
+import { STATUS_LABELS, el, formatDateTime, formatDuration, isActive, progressBar, setJobProgress, stageText, statusBadge } from "./ui.js";
 
 const POLL_MS = 2000;
 const DEFAULT_SORT = "-created_at";
@@ -28,7 +28,7 @@ const controls = FIELDS.map((name) => form.elements.namedItem(name)).filter(Bool
 function row(m) {
   const job = m.latest_job;
   const bar = progressBar(`${m.title} の進捗`);
-  setProgress(bar, job ? job.percent : 0, job && job.status === "done");
+  setJobProgress(bar, job);
   const actions = el("td", { class: "num" });
   if (job && job.status === "done" && document.body.dataset.canEdit === "1") {
     actions.append(el("a", { class: "btn btn-small", href: `/meetings/${m.id}/edit`, "aria-label": `${m.title} を編集` }, "編集"));

@@ -87,13 +87,33 @@ export function setProgress(node, percent, done = false) {
   node.classList.toggle("progress-done", done);
 }
 
-/** Stage text for a job: "文字起こし" / failure reason / "". */
+// A job that ended without a draft: its bar would otherwise stay where it stopped (8 % for an upload
+// with no speech), as if it were still working.
+const ENDED_LABELS = { failed: "失敗しました", cancelled: "中止しました" };
+
+/** A job's progress bar: its percentage while queued, running or done; for a failed or cancelled
+ * job the bar is replaced by its state in words (progress-ended, see app.css). */
+export function setJobProgress(node, job) {
+  const ended = job ? ENDED_LABELS[job.status] : undefined;
+  setProgress(node, job ? job.percent : 0, !!job && job.status === "done");
+  node.classList.toggle("progress-ended", !!ended);
+  const track = node.querySelector(".progress-bar");
+  track.hidden = !!ended;
+  if (ended) node.querySelector(".progress-text").textContent = ended;
+}
+
+/** Stage text for a job: "文字起こし" / failure reason / "" (cancelled: setJobProgress says so). */
 export function stageText(job) {
-  if (!job) return "";
+  if (!job || job.status === "cancelled") return "";
   if (job.status === "failed") return job.error_ja || job.error || "処理に失敗しました。";
-  if (job.status === "cancelled") return "中止されました。";
   if (job.status === "queued") return "順番を待っています";
   return STAGE_LABELS.get(job.stage) ?? job.stage;
+}
+
+/** The meeting page's and the editor's notice when staff edits saved during a 再処理 stayed the
+ * latest version over its draft (revision kind "kept", service.jobs.states.finish_done). */
+export function keptEditsNote(draftRevision) {
+  return `再処理中に保存された編集があったため、編集内容を最新版として残しました。再処理の結果は第${draftRevision}版で確認できます。`;
 }
 
 export function isActive(job) { return !!job && (job.status === "queued" || job.status === "running"); }

@@ -5,7 +5,7 @@
 
 import { promptDialog } from "../dialog.js";
 import { relogin, sessionLost } from "../relogin.js";
-import { el, toast } from "../ui.js";
+import { el, keptEditsNote, toast } from "../ui.js";
 import { ActivityMeter } from "./activity.js";
 import { ConflictBox } from "./conflict.js";
 import { Corrections } from "./corrections.js";
@@ -29,6 +29,7 @@ const turnsNode = document.getElementById("turns");
 const saveState = document.getElementById("save-state");
 const saveButton = document.getElementById("save-button");
 const errorBox = document.getElementById("editor-error");
+const keptNote = document.getElementById("kept-note");
 const store = new TranscriptStore(meetingId, { autosaveMs: Number(root.dataset.autosaveMs) || 30_000 });
 const player = new Player(document.getElementById("audio"), () => store.minutes, turnsNode, {
   speed: document.getElementById("speed"),
@@ -134,6 +135,7 @@ function showState() {
 store.addEventListener("state", showState);
 store.addEventListener("saved", (e) => {
   errorBox.hidden = true;
+  keptNote.hidden = true; // a newer version than the kept edits
   toast(`第${e.detail.revision}版を${e.detail.auto ? "自動" : ""}保存しました。`);
 });
 store.addEventListener("error", (e) => {
@@ -372,7 +374,10 @@ installShortcuts({
 // --- start ------------------------------------------------------------------------------------------
 
 async function reload() {
-  await Promise.all([store.load(), voices.load()]);
+  const [latest] = await Promise.all([store.load(), voices.load()]);
+  // staff edits saved during a 再処理 stayed the latest: say where the re-run's draft is
+  keptNote.hidden = latest.kind !== "kept";
+  if (latest.kind === "kept") keptNote.textContent = keptEditsNote(latest.base_revision);
   renderAll();
 }
 

@@ -5,8 +5,9 @@ import { el, formatDateTime, toast } from "../ui.js";
 
 // How each version came to be (transcript_revisions.kind), so staff can tell their own saves from
 // the 30-second autosaves, find the version before a restore, and see where a voice match was
-// rejected (voice: the speaker went back to 話者N).
-const KIND_LABELS = { draft: "自動作成", manual: "保存", autosave: "自動保存", restore: "復元", voice: "照合の取消" };
+// rejected (voice: the speaker went back to 話者N), and staff edits saved during a 再処理 that were
+// put back on top of its draft (kept).
+const KIND_LABELS = { draft: "自動作成", manual: "保存", autosave: "自動保存", restore: "復元", voice: "照合の取消", kept: "再処理中の編集" };
 
 export class RevisionList {
   /**
