@@ -457,10 +457,6 @@ class SecondPass(Protocol):
     ``models.materials.two_pass``): which clips of a decoded batch to decode again, with which
     prompt, and whether to keep the second result."""
 
-    @property
-    def beam_size(self) -> int | None:
-        """The second decoding's beam; None: the first pass's."""
-
     def choose(self, texts: Sequence[str]) -> tuple[list[int], str | None]: ...
 
     def keep(self, first: str, second: str) -> bool: ...
@@ -589,14 +585,7 @@ class Transcriber:
                 progress(min(1.0, (first + len(group)) / max(1, len(clips))))
         return [ClipWords(clip, words[i]) for i, clip in enumerate(clips)], language
 
-    def _decode(
-        self,
-        audio: np.ndarray,
-        group: Sequence[Clip],
-        language: str,
-        prompt: str | None,
-        beam_size: int | None = None,
-    ) -> list[list[Word]]:
+    def _decode(self, audio: np.ndarray, group: Sequence[Clip], language: str, prompt: str | None) -> list[list[Word]]:
         """One batch (at most ``batch_size`` clips, so one encoder call): the words per clip, with
         what the hallucination guard drops left out."""
         opts = self.options
@@ -604,7 +593,7 @@ class Transcriber:
             audio,
             language=language,
             task="transcribe",
-            beam_size=beam_size or opts.beam_size,
+            beam_size=opts.beam_size,
             batch_size=max(1, opts.batch_size),
             clip_timestamps=[{"start": c.start, "end": c.end} for c in group],
             initial_prompt=prompt,
@@ -635,7 +624,7 @@ class Transcriber:
             return
         if self._tap is not None and self._tap.last is not None:
             self._tap.replay = np.ascontiguousarray(self._tap.last[chosen])
-        redone = self._decode(audio, [group[j] for j in chosen], language, prompt, second.beam_size)
+        redone = self._decode(audio, [group[j] for j in chosen], language, prompt)
         self.redecoded += len(chosen)
         for j, words in zip(chosen, redone, strict=True):
             before, after = ("".join(w.word for w in ws).strip() for ws in (found[j], words))

@@ -6,7 +6,8 @@ noisy or compressed audio (issue 12) a graph dense enough to keep one voice toge
 speaker with 4 s of speech into another (3 of 5 speakers), while a sparse one split one voice in
 two. So the graph stays sparse (``neighbour_fraction`` of the windows, the share a short speaker
 holds), the eigengap proposes a count of at least two, and clusters whose debiased centroid
-similarity (``voice_similarity``) says "one voice" are merged back, down to the hint's minimum.
+similarity (``voice_similarity``) says "one voice" are merged back, down to the hint's minimum,
+unless their median F0 says two voices (``pitch_vetoes``: GE2E alone confused voices on noisy audio).
 The graph is built on a bounded subsample so memory stays O(n_max²) whatever the recording length;
 all windows are then assigned to the resulting centroids.
 """
@@ -106,6 +107,16 @@ def kmeans(points: np.ndarray, k: int, rng: np.random.Generator, restarts: int =
 # scored at most 0.886 on the synthetic corpus and 0.91 on pyannote's real sample (docs/benchmarks.md).
 SAME_VOICE = 0.9
 MIN_CLUSTER_WINDOWS = 3  # fewer windows than this (about 2 s of speech) cannot be told apart as a voice
+# The pitch veto (``merge_same_voice``): on the degraded grid two different voices reached 0.90-0.94,
+# so a pair under SURE_VOICE whose median F0 differ by PITCH_VETO_ST or more is kept apart. With
+# oracle labels one voice's halves (PITCH_MIN_WINDOWS pitched windows each, 7.5 s of voicing) differed
+# by median 0.5, p90 1.5 semitones, different voices by median 13; with fewer windows a median is one
+# phrase's intonation, not the voice's register. Above SURE_VOICE GE2E decides alone: a band that
+# removes a low voice's fundamental gives octave errors (a far-field chair's two clusters, 0.977, were
+# 5.7 semitones apart). docs/benchmarks.md, "Diarization speaker count on the degraded grid (session 6)".
+SURE_VOICE = 0.95
+PITCH_VETO_ST = 3.0
+PITCH_MIN_WINDOWS = 15
 
 
 def spectral_centroids(
@@ -115,13 +126,20 @@ def spectral_centroids(
     max_points: int = 1500,
     neighbour_fraction: float = 0.05,
     same_voice: float = SAME_VOICE,
+    pitch: np.ndarray | None = None,
     seed: int = 0,
 ) -> np.ndarray:
-    """Cluster L2-normalised embeddings; return one unit-norm centroid per speaker, shape (k, d)."""
+    """Cluster L2-normalised embeddings; return one unit-norm centroid per speaker, shape (k, d).
+
+    ``pitch``: each window's median F0 in semitones (NaN if unvoiced, ``pitch.window_pitch``), used
+    by the merge check's veto; None merges on GE2E alone.
+    """
     rng = np.random.default_rng(seed)
     sample = emb
     if len(emb) > max_points:
-        sample = emb[np.sort(rng.choice(len(emb), max_points, replace=False))]
+        chosen = np.sort(rng.choice(len(emb), max_points, replace=False))
+        sample = emb[chosen]
+        pitch = pitch[chosen] if pitch is not None else None
     low, high = hint.bounds(len(sample))
     if high == 1 or len(sample) < 3:
         return _normalise(sample.mean(0, keepdims=True))
@@ -138,7 +156,7 @@ def spectral_centroids(
     labels = kmeans(_normalise(vectors[:, :k]), k, rng)
     groups = [np.flatnonzero(labels == j) for j in range(k) if np.any(labels == j)]
     if hint.num is None:
-        groups = merge_same_voice(sample, groups, low, same_voice)
+        groups = merge_same_voice(sample, groups, low, same_voice, pitch)
     centroids = np.array([sample[g].mean(0) for g in groups])
     return refine_centroids(emb, _normalise(centroids), low)
 
@@ -165,9 +183,19 @@ def voice_similarity(emb: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
     return sims / norm[:, None] / norm[None, :]
 
 
-def merge_same_voice(emb: np.ndarray, groups: list[np.ndarray], low: int, same_voice: float) -> list[np.ndarray]:
+def merge_same_voice(
+    emb: np.ndarray,
+    groups: list[np.ndarray],
+    low: int,
+    same_voice: float,
+    pitch: np.ndarray | None = None,
+) -> list[np.ndarray]:
     """Merge the most similar pair of clusters while it is one voice (or one of them is too small
-    to judge), never below ``low`` clusters; returns the surviving groups of window indexes."""
+    to judge), never below ``low`` clusters; returns the surviving groups of window indexes.
+
+    With ``pitch`` (per-window semitones), a pair that GE2E finds similar but not certainly one voice
+    (under ``SURE_VOICE``) is not merged when both clusters' median F0 are known and differ by
+    ``PITCH_VETO_ST`` or more (``pitch_vetoes``)."""
     groups = list(groups)
     while len(groups) > max(low, 1):
         sims = voice_similarity(emb, groups)
@@ -177,6 +205,8 @@ def merge_same_voice(emb: np.ndarray, groups: list[np.ndarray], low: int, same_v
             i = int(np.argmin(sizes))
             j = int(np.argmax(sims[i]))
         else:
+            if pitch is not None:
+                sims = np.where(pitch_vetoes(pitch, groups) & (sims < SURE_VOICE), -np.inf, sims)
             i, j = (int(x) for x in np.unravel_index(int(np.argmax(sims)), sims.shape))
             if sims[i, j] < same_voice:
                 break
@@ -184,6 +214,18 @@ def merge_same_voice(emb: np.ndarray, groups: list[np.ndarray], low: int, same_v
         groups[keep] = np.concatenate([groups[keep], groups[drop]])
         del groups[drop]
     return groups
+
+
+def pitch_vetoes(pitch: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
+    """(k, k) bool: True where both clusters have ``PITCH_MIN_WINDOWS`` pitched windows and their
+    median F0 differ by at least ``PITCH_VETO_ST`` semitones."""
+    medians = np.full(len(groups), np.nan)
+    for i, g in enumerate(groups):
+        voiced = pitch[g][~np.isnan(pitch[g])]
+        if len(voiced) >= PITCH_MIN_WINDOWS:
+            medians[i] = np.median(voiced)
+    with np.errstate(invalid="ignore"):
+        return np.abs(medians[:, None] - medians[None, :]) >= PITCH_VETO_ST  # NaN compares False
 
 
 def refine_centroids(emb: np.ndarray, centroids: np.ndarray, low: int = 1, iters: int = 3) -> np.ndarray:

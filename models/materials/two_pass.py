@@ -25,7 +25,6 @@ class TermPass:
 
     materials: Materials
     base_prompt: str | None
-    beam_size: int | None = None
 
     def choose(self, texts: Sequence[str]) -> tuple[list[int], str | None]:
         wanted = [(i, near_terms(text, self.materials)) for i, text in enumerate(texts)]

@@ -21,8 +21,6 @@ SECOND_PROMPT = DEFAULT_PROMPT_JA + "本日の会議、島本町。"
 class Everything:
     """Decode every clip again with ``SECOND_PROMPT`` and keep the result."""
 
-    beam_size = None
-
     def choose(self, texts: Sequence[str]) -> tuple[list[int], str | None]:
         return list(range(len(texts))), SECOND_PROMPT
 

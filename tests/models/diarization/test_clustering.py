@@ -3,7 +3,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models.diarization.clustering import merge_same_voice, spectral_centroids, voice_similarity
+from models.diarization.clustering import (
+    PITCH_MIN_WINDOWS,
+    PITCH_VETO_ST,
+    SAME_VOICE,
+    SURE_VOICE,
+    merge_same_voice,
+    spectral_centroids,
+    voice_similarity,
+)
 from models.diarization.resegment import absorb_blips, frames_to_segments, viterbi
 from models.types import SpeakerCountHint
 
@@ -45,6 +53,8 @@ def test_subsampling_keeps_memory_bounded_and_still_separates():
     centroids = spectral_centroids(emb, SpeakerCountHint(), max_points=400)
     assert len(centroids) == 2
     assert _purity(emb, centroids, labels) > 0.99
+    pitch = np.where(labels == 0, 0.0, 12.0)  # per-window pitch is subsampled with the windows
+    assert len(spectral_centroids(emb, SpeakerCountHint(), max_points=400, pitch=pitch)) == 2
 
 
 def test_viterbi_ignores_a_short_blip_but_follows_a_real_change():
@@ -132,3 +142,34 @@ def test_two_clusters_of_one_voice_are_merged_but_never_below_the_minimum():
     merged = merge_same_voice(emb, groups, low=1, same_voice=0.9)
     assert sorted(len(g) for g in merged) == [60, 60]
     assert len(merge_same_voice(emb, groups, low=3, same_voice=0.9)) == 3
+
+
+def _two_close_voices(cosine: float, n: int = 40, seed: int = 0) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Two clusters of unit vectors whose true centres have the given cosine (as two voices GE2E
+    pulls together on reverberant or noisy audio)."""
+    rng = np.random.default_rng(seed)
+    basis = np.linalg.qr(rng.normal(size=(64, 3)))[0].T
+    tilt = np.sqrt(1 / cosine - 1)  # cos(c + t·a, c + t·b) = 1 / (1 + t²) for orthonormal c, a, b
+    points = np.concatenate([basis[0] + tilt * basis[i] + 0.02 * rng.normal(size=(n, 64)) for i in (1, 2)])
+    return points / np.linalg.norm(points, axis=1, keepdims=True), [np.arange(n), np.arange(n, 2 * n)]
+
+
+def test_pitch_keeps_apart_two_voices_that_ge2e_finds_alike():
+    emb, groups = _two_close_voices(0.92)
+    assert SAME_VOICE <= voice_similarity(emb, groups)[0, 1] < SURE_VOICE
+    assert len(merge_same_voice(emb, groups, low=1, same_voice=SAME_VOICE)) == 1  # GE2E alone: one voice
+    apart = np.repeat([4.0, 4.0 + PITCH_VETO_ST + 1], 40)  # e.g. 126 Hz against 200 Hz
+    assert len(merge_same_voice(emb, groups, low=1, same_voice=SAME_VOICE, pitch=apart)) == 2
+    together = np.repeat([4.0, 4.0 + PITCH_VETO_ST - 1], 40)
+    assert len(merge_same_voice(emb, groups, low=1, same_voice=SAME_VOICE, pitch=together)) == 1
+
+
+def test_pitch_veto_needs_enough_voiced_windows_and_yields_to_a_sure_voice():
+    emb, groups = _two_close_voices(0.92)
+    apart = np.repeat([4.0, 4.0 + PITCH_VETO_ST + 1], 40)
+    few = apart.copy()
+    few[40 + PITCH_MIN_WINDOWS - 1 :] = np.nan  # one phrase's F0 says nothing of the voice's register
+    assert len(merge_same_voice(emb, groups, low=1, same_voice=SAME_VOICE, pitch=few)) == 1
+    emb, groups = _two_close_voices(0.97)  # octave errors must not split one voice GE2E is sure of
+    assert voice_similarity(emb, groups)[0, 1] >= SURE_VOICE
+    assert len(merge_same_voice(emb, groups, low=1, same_voice=SAME_VOICE, pitch=apart)) == 1
