@@ -99,6 +99,14 @@ def test_a_rerun_over_staff_edits_needs_confirmation_and_keeps_them_in_the_histo
     assert audit is not None and audit.detail["over_staff_edits"] is True and audit.detail["replaced_revision"] == 2
 
 
+def _wait_running(client, headers, job_id: int) -> None:
+    """Until the worker has picked the job up (the scripted pipeline then holds it for its delay)."""
+    deadline = time.monotonic() + 10
+    while client.get(f"/api/jobs/{job_id}", headers=headers).json()["status"] != "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
 def test_staff_edits_saved_while_a_rerun_runs_stay_the_latest_and_its_draft_is_kept(
     client, auth, app, pipeline, meeting_id
 ) -> None:
@@ -108,10 +116,7 @@ def test_staff_edits_saved_while_a_rerun_runs_stay_the_latest_and_its_draft_is_k
     first = _latest_job(client, clerk, meeting_id)
     pipeline.delay = 3
     second = _rerun(client, clerk, first["id"]).json()
-    deadline = time.monotonic() + 10
-    while client.get(f"/api/jobs/{second['id']}", headers=clerk).json()["status"] != "running":
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    _wait_running(client, clerk, second["id"])
     minutes = client.get(f"/api/meetings/{meeting_id}/transcript", headers=staff).json()["minutes"]
     minutes["turns"][0]["text"] = "再処理の間に職員が直した発言です。"
     saved = client.put(
@@ -147,10 +152,7 @@ def test_only_the_latest_finished_job_reruns(client, auth, pipeline, meeting_id)
     first = _latest_job(client, h, meeting_id)
     pipeline.delay = 3
     second = _rerun(client, h, first["id"]).json()
-    deadline = time.monotonic() + 10
-    while client.get(f"/api/jobs/{second['id']}", headers=h).json()["status"] != "running":
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    _wait_running(client, h, second["id"])
     for job_id in (second["id"], first["id"]):  # running; finished but no longer the latest
         r = _rerun(client, h, job_id, confirmed=True)
         assert r.status_code == 409 and r.json()["error"] == "job_not_rerunnable"
