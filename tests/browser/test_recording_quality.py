@@ -18,18 +18,23 @@ from service.db.models import Role
 pytestmark = pytest.mark.browser
 
 
+def _upload(page: Page, live_server, login, user: str, recording: Path, title: str) -> None:
+    """A new staff member of 総務課 uploads ``recording`` through the form and lands on its meeting page."""
+    live_server.create_user(user, Role.staff, "総務課")
+    login(page, user)
+    page.goto("/upload")
+    page.locator("#file").set_input_files(recording)
+    page.locator("#title").fill(title)
+    page.get_by_role("button", name="アップロードして文字起こしを開始").click()
+    page.wait_for_url("**/meetings/*", timeout=60_000)
+
+
 def test_degraded_upload_shows_grade_and_advice(
     page: Page, live_server, login, screenshots_dir: Path, tmp_path: Path
 ) -> None:
-    live_server.create_user("quality1", Role.staff, "総務課")
     recording = tmp_path / "far_room.wav"  # T60 1 s room, pink noise 12 dB below the speech
     recording.write_bytes(wav_bytes(add_noise(reverberate(speech(), 1.0), 12, "pink")))
-    login(page, "quality1")
-    page.goto("/upload")
-    page.locator("#file").set_input_files(recording)
-    page.locator("#title").fill("令和7年 第2回 文教委員会（後方の録音機）")
-    page.get_by_role("button", name="アップロードして文字起こしを開始").click()
-    page.wait_for_url("**/meetings/*", timeout=60_000)
+    _upload(page, live_server, login, "quality1", recording, "令和7年 第2回 文教委員会（後方の録音機）")
     card = page.get_by_role("region", name="録音品質")
     expect(card).to_be_hidden()  # nothing is measured before the run
     expect(page.locator("#job-badge")).to_have_text("完了", timeout=300_000)
@@ -57,15 +62,9 @@ def test_a_recording_without_speech_fails_with_the_quality_advice(
 ) -> None:
     """A recorder that caught only a faint hiss: the job fails, and the clerk is told why and what to
     change (the failed job keeps the quality it measured)."""
-    live_server.create_user("quality2", Role.staff, "総務課")
     recording = tmp_path / "hiss.wav"
     recording.write_bytes(wav_bytes(np.random.default_rng(0).normal(0.0, 0.01, 5 * SAMPLE_RATE)))
-    login(page, "quality2")
-    page.goto("/upload")
-    page.locator("#file").set_input_files(recording)
-    page.locator("#title").fill("令和7年 第3回 総務委員会（録音機の電源のみ）")
-    page.get_by_role("button", name="アップロードして文字起こしを開始").click()
-    page.wait_for_url("**/meetings/*", timeout=60_000)
+    _upload(page, live_server, login, "quality2", recording, "令和7年 第3回 総務委員会（録音機の電源のみ）")
     expect(page.locator("#job-badge")).to_have_text("失敗", timeout=300_000)
     expect(page.locator("#job-error")).to_contain_text("音声から発言を検出できませんでした。")
     expect(page.locator("#job-error")).to_contain_text(ADVICE["noise"])
