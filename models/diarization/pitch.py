@@ -27,18 +27,23 @@ YIN_THRESHOLD = 0.25  # a frame is voiced when the normalised difference dips be
 MIN_VOICED_FRAMES = 5  # 0.1 s of voicing before a window gets a pitch
 
 
-def _decimate(audio: np.ndarray, taps: int = 33) -> np.ndarray:
+def _decimate(audio: np.ndarray, taps: int = 33, chunk: int = 1 << 20) -> np.ndarray:
     """``audio`` low-passed (Hamming-windowed sinc at 0.45 × the new rate, so 2-8 kHz energy does not
-    fold onto F0) and kept every ``DECIMATE``-th sample. Polyphase: the filter runs at the low rate,
-    so no full-rate filtered copy is held (one padded copy, as ``ge2e.mel_spectrogram`` makes)."""
+    fold onto F0) and kept every ``DECIMATE``-th sample. Polyphase (the filter runs at the low rate),
+    ``chunk`` output samples at a time: a padded copy of the whole recording cost as much memory again
+    as the audio itself (220 MB at the peak for 30 minutes)."""
     t = np.arange(taps) - (taps - 1) // 2
     kernel = np.sinc(2 * 0.45 / DECIMATE * t) * np.hamming(taps)
     kernel /= kernel.sum()
-    padded = np.pad(audio, (taps // 2, taps // 2))
     n = (len(audio) + DECIMATE - 1) // DECIMATE
     out = np.zeros(n)
-    for k, weight in enumerate(kernel):
-        out += weight * padded[k : k + DECIMATE * n : DECIMATE][:n]
+    for first in range(0, n, chunk):
+        m = min(chunk, n - first)
+        lo = first * DECIMATE - taps // 2  # the audio sample under tap 0 of output ``first``
+        hi = lo + DECIMATE * (m - 1) + taps
+        piece = np.pad(audio[max(lo, 0) : max(min(hi, len(audio)), 0)], (max(0, -lo), max(0, hi - len(audio))))
+        for k, weight in enumerate(kernel):
+            out[first : first + m] += weight * piece[k : k + DECIMATE * m : DECIMATE][:m]
     return out
 
 

@@ -1,6 +1,6 @@
 import numpy as np
 
-from models.diarization.pitch import HOP_S, f0_track, window_pitch
+from models.diarization.pitch import DECIMATE, HOP_S, _decimate, f0_track, window_pitch
 from models.types import SAMPLE_RATE
 
 
@@ -26,3 +26,14 @@ def test_noise_is_unvoiced_and_windows_get_the_pitch_of_their_speech():
     pitch = window_pitch(track, np.array([0.25, 2.5]), 1.25)
     assert abs(pitch[0] - 12 * np.log2(2.0)) < 0.2  # 200 Hz is 12 semitones above 100 Hz
     assert np.isnan(pitch[1])
+
+
+def test_decimation_in_chunks_equals_filtering_the_whole_recording():
+    """Chunk edges must not show: each output sample is the same low-pass of the audio around it."""
+    audio = np.random.default_rng(1).standard_normal(10_007).astype(np.float32)
+    taps = 33
+    t = np.arange(taps) - taps // 2
+    kernel = np.sinc(2 * 0.45 / DECIMATE * t) * np.hamming(taps)
+    whole = np.convolve(audio, kernel / kernel.sum(), mode="same")[::DECIMATE]
+    np.testing.assert_allclose(_decimate(audio, taps, chunk=100), whole, atol=1e-6)
+    np.testing.assert_array_equal(_decimate(audio, taps, chunk=100), _decimate(audio, taps))
