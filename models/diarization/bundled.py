@@ -96,8 +96,9 @@ class BundledDiarizer:
             speakers,
             max_points=cfg.max_cluster_points,
             neighbour_fraction=cfg.neighbour_fraction,
-            # F0 vetoes merging two voices GE2E confuses on degraded audio (clustering.pitch_vetoes)
-            pitch=window_pitch(f0_track(audio), starts, cfg.window_s),
+            # F0 vetoes merging two voices GE2E confuses on degraded audio (clustering.pitch_vetoes);
+            # a given speaker count skips the merge check, so its pitch track would go unused
+            pitch=window_pitch(f0_track(audio), starts, cfg.window_s) if speakers.num is None else None,
         )
         segments = resegment(
             widen(self.output_regions(audio, regions), cfg.output_pad_s, duration),
