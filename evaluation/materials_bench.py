@@ -30,7 +30,8 @@ from models.types import Minutes
 VARIANTS = ("clean", "noisy")
 
 
-def _materials(directory: Path, name: str) -> Materials:
+def meeting_materials(directory: Path, name: str) -> Materials:
+    """The 会議資料 of meeting ``name`` in a corpus materials folder (``NAME.shiryou.txt``)."""
     path = directory / f"{name}.shiryou.txt"
     return build_materials([extract_text(path.read_bytes(), path.name)])
 
@@ -81,8 +82,8 @@ def main(argv: list[str] | None = None) -> int:
                     if variant not in meeting.audio:
                         continue
                     other = names[(names.index(meeting.name) + 1) % len(names)]
-                    own_m = _materials(args.materials_dir, meeting.name)
-                    other_m = _materials(args.materials_dir, other)
+                    own_m = meeting_materials(args.materials_dir, meeting.name)
+                    other_m = meeting_materials(args.materials_dir, other)
                     decode_m = {"none": None, "own": own_m, "other": other_m}[whose]
                     path = args.cache / f"{whose}-{mode}" / f"{meeting.name}.{variant}.json"
                     minutes = _decode(meeting, variant, mode, decode_m, path)

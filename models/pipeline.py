@@ -41,7 +41,9 @@ from models.transcription import (
     merge_recovered,
     pack_clips,
     plan_clips,
+    replace_slow,
     retry_clips,
+    slow_turns,
 )
 from models.types import (
     NO_HINT,
@@ -330,6 +332,10 @@ class Pipeline:
             if retry:
                 recovered, _ = transcriber.transcribe(audio, retry, language=language, prompted=False)
                 clip_words = merge_recovered(clip_words, recovered)
+            slow = slow_turns(segments, clip_words, duration, transcription) if language == "ja" else []
+            if slow:
+                retried, _ = transcriber.transcribe(audio, slow, language=language, prompted=False)
+                clip_words, _ = replace_slow(clip_words, retried, transcription.slow_gain)
             del audio
 
         with stage("attribute"):

@@ -17,7 +17,7 @@ import bisect
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -58,6 +58,12 @@ MAX_WORD_S = 1.4
 # clear speech, under the diarizer's VAD bar (0.5): whole turns were never decoded. Stretches above
 # this lower bar that no diarized turn covers get the lost-speech retry (``faint_segments``).
 FAINT_VAD_THRESHOLD = 0.3
+# A turn (``speaker_turns``) with at least this much diarized speech whose recognised words read
+# slower than ``TranscriptionOptions.slow_chars_per_s`` is decoded again whole (``slow_turns``):
+# Whisper can skip a turn's first sentence and align the next one over it, so no stretch is left
+# without words and ``uncovered_segments`` sees nothing (kyouiku_iinkai recorded quietly lost
+# 「跡地の活用につきましては」 so; docs/benchmarks.md, "Turns read too slowly (session 7)").
+SLOW_MIN_SPEECH_S = 3.0
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,14 @@ class TranscriptionOptions:
     # On the CPU the encoder hears each batch's longest clip plus this much padding instead of a
     # full 30 s window (``trimmed_features``); None: always 30 s. GPUs encode the full window.
     encoder_margin_s: float | None = 6.0
+    # ``slow_turns``: turns read slower than this (visible characters per second of diarized
+    # speech) are decoded again, and the retry replaces their words when it brings at least
+    # ``slow_gain`` times as many characters; 0: never. Of 405 turns of the dev corpus and its
+    # degraded grid, 10 read under 4.5 (median 5.3); the only two retries at 1.25× or more had
+    # recovered a skipped phrase, and no other turn's retry gained that much (docs/benchmarks.md,
+    # "Turns read too slowly (session 7)").
+    slow_chars_per_s: float = 4.5
+    slow_gain: float = 1.25
 
     @property
     def longest_clip_s(self) -> float:
@@ -100,29 +114,37 @@ class TranscriptionOptions:
         return self.max_clip_s + 2 * self.pad_s
 
 
+def speaker_turns(segments: Sequence[SpeakerSegment], options: TranscriptionOptions) -> list[list[SpeakerSegment]]:
+    """Diarized segments grouped into turns: consecutive segments of one speaker at most
+    ``merge_gap_s`` apart, each turn spanning at most ``max_clip_s`` (longer ones start a new turn)."""
+    turns: list[list[SpeakerSegment]] = []
+    for seg in sorted(segments, key=lambda s: s.start):
+        if seg.end <= seg.start:
+            continue
+        last = turns[-1] if turns else None
+        if (
+            last is not None
+            and last[0].speaker == seg.speaker
+            and seg.start - max(s.end for s in last) <= options.merge_gap_s
+            and seg.end - last[0].start <= options.max_clip_s
+        ):
+            last.append(seg)
+        else:
+            turns.append([seg])
+    return turns
+
+
 def plan_clips(segments: Sequence[SpeakerSegment], duration: float, options: TranscriptionOptions) -> list[Clip]:
-    """Group diarized segments into clips of one speaker, each at most ``max_clip_s`` long before
-    padding, returned as ``disjoint_clips`` makes them (sorted, disjoint, inside the audio).
+    """Group diarized segments into clips of one speaker (``speaker_turns``), each at most
+    ``max_clip_s`` long before padding, returned as ``disjoint_clips`` makes them (sorted,
+    disjoint, inside the audio).
 
     Padding never reaches past the midpoint to a neighbouring clip, so a clip hears as little of
     the next speaker as possible; overlapping speech shares one clip (or two that meet inside the
     overlap), because batched decoding needs disjoint clips.
     """
-    merged: list[list] = []
-    for seg in sorted(segments, key=lambda s: s.start):
-        if seg.end <= seg.start:
-            continue
-        last = merged[-1] if merged else None
-        if (
-            last is not None
-            and last[2] == seg.speaker
-            and seg.start - last[1] <= options.merge_gap_s
-            and seg.end - last[0] <= options.max_clip_s
-        ):
-            last[1] = max(last[1], seg.end)
-        else:
-            merged.append([seg.start, seg.end, seg.speaker])
-    pieces = [(a, b, speaker) for start, end, speaker in merged for a, b in _split(start, end, options.max_clip_s)]
+    spans = [(t[0].start, max(s.end for s in t), t[0].speaker) for t in speaker_turns(segments, options)]
+    pieces = [(a, b, speaker) for start, end, speaker in spans for a, b in _split(start, end, options.max_clip_s)]
     return disjoint_clips(_padded(pieces, options.pad_s), duration, options.longest_clip_s)
 
 
@@ -305,13 +327,26 @@ def faint_segments(
     return out
 
 
-def merge_recovered(clip_words: Sequence[ClipWords], recovered: Sequence[ClipWords]) -> list[ClipWords]:
-    """The first pass's words with the retry's added in time order.
+def _place(merged: list[ClipWords], extra: list[ClipWords], clip: Clip, words: Sequence[Word]) -> None:
+    """Insert ``words`` (a retry's, from ``clip``) in time order into the first-pass clip whose span
+    holds each one's midpoint, so a stretch decoded again inside a long clip is read where it was
+    said (words are attributed clip by clip); words outside every clip go to ``extra`` as ``clip``'s."""
+    own: list[Word] = []
+    for word in words:
+        mid = (word.start + word.end) / 2
+        home = next((m for m in merged if m.clip.start <= mid <= m.clip.end), None)
+        if home is None:
+            own.append(word)
+        else:
+            bisect.insort(home.words, word, key=lambda w: w.start)
+    if own:
+        extra.append(ClipWords(clip, own))
 
-    A recovered word goes into the first-pass clip whose span holds it, in time order, so a stretch
-    recovered inside a long clip is read where it was said rather than after the clip's last word
-    (words are attributed clip by clip); words outside every first-pass clip keep their own clip. A
-    recovered word whose midpoint falls on a first-pass word is the same word heard again through
+
+def merge_recovered(clip_words: Sequence[ClipWords], recovered: Sequence[ClipWords]) -> list[ClipWords]:
+    """The first pass's words with the retry's added in time order (``_place``).
+
+    A recovered word whose midpoint falls on a first-pass word is the same word heard again through
     the retry's padding, and is dropped.
     """
     spans = sorted(_heard(w) for cw in clip_words for w in cw.words)
@@ -325,19 +360,69 @@ def merge_recovered(clip_words: Sequence[ClipWords], recovered: Sequence[ClipWor
     merged = [ClipWords(cw.clip, list(cw.words)) for cw in clip_words]
     extra: list[ClipWords] = []
     for cw in recovered:
-        own: list[Word] = []
-        for word in cw.words:
-            if heard(word):
-                continue
-            mid = (word.start + word.end) / 2
-            home = next((m for m in merged if m.clip.start <= mid <= m.clip.end), None)
-            if home is None:
-                own.append(word)
-            else:
-                bisect.insort(home.words, word, key=lambda w: w.start)
-        if own:
-            extra.append(ClipWords(cw.clip, own))
+        _place(merged, extra, cw.clip, [w for w in cw.words if not heard(w)])
     return merged + extra
+
+
+def _chars(words: Iterable[Word]) -> int:
+    """Visible characters of ``words``: what a reading rate counts."""
+    return sum(len(_visible(w.word)) for w in words)
+
+
+def _inside(word: Word, clip: Clip) -> bool:
+    return clip.start <= (word.start + word.end) / 2 <= clip.end
+
+
+def slow_turns(
+    segments: Sequence[SpeakerSegment],
+    clip_words: Sequence[ClipWords],
+    duration: float,
+    options: TranscriptionOptions,
+) -> list[Clip]:
+    """Clips for turns whose recognised words read too slowly for their speech: a lost sentence
+    that no gap shows, because Whisper aligned the next one over it.
+
+    A turn (``speaker_turns``) with at least ``SLOW_MIN_SPEECH_S`` of diarized speech and fewer
+    than ``options.slow_chars_per_s`` visible characters per second of it (pauses inside the turn
+    do not count) is decoded again whole, padded like ``plan_clips``; ``replace_slow`` decides.
+    Recognised committee speech reads at a median 5.3 characters a second (docs/benchmarks.md).
+    """
+    if options.slow_chars_per_s <= 0:
+        return []
+    words = sorted((w for cw in clip_words for w in cw.words), key=lambda w: w.start)
+    pieces: list[tuple[float, float, str | None]] = []
+    for turn in speaker_turns(segments, options):
+        speech = sum(s.end - s.start for s in turn)
+        if speech < SLOW_MIN_SPEECH_S:
+            continue
+        span = Clip(turn[0].start, max(s.end for s in turn), turn[0].speaker)
+        if _chars(w for w in words if _inside(w, span)) < options.slow_chars_per_s * speech:
+            pieces.append((span.start, span.end, span.speaker))
+    return disjoint_clips(_padded(pieces, options.pad_s), duration, options.longest_clip_s)
+
+
+def replace_slow(
+    clip_words: Sequence[ClipWords], retried: Sequence[ClipWords], gain: float
+) -> tuple[list[ClipWords], int]:
+    """The words with each slow turn's retry in place of what was recognised there, where the retry
+    reads at least ``gain`` times as many characters; and how many turns were replaced.
+
+    A retry that only hears the same sentence again changes nothing: the rule replaces a turn's
+    text only when a whole sentence more came back, never merges two decodings of the same speech
+    (they would not agree on where each word was, and the text would be read twice).
+    """
+    merged = [ClipWords(cw.clip, list(cw.words)) for cw in clip_words]
+    extra: list[ClipWords] = []
+    replaced = 0
+    for cw in retried:
+        before = _chars(w for m in merged for w in m.words if _inside(w, cw.clip))
+        if _chars(cw.words) < gain * max(before, 1):
+            continue
+        for m in merged:
+            m.words[:] = [w for w in m.words if not _inside(w, cw.clip)]
+        _place(merged, extra, cw.clip, [w for w in cw.words if _inside(w, cw.clip)])
+        replaced += 1
+    return merged + extra, replaced
 
 
 def _is_hallucination(

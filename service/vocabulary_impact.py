@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.draft.vocabulary import VocabularyEntry as Rule
 from models.draft.vocabulary_impact import VocabularyImpact, vocabulary_impact
 from models.errors import GijirokuError
 from service.config import Settings
-from service.db.models import Meeting, TranscriptRevision
+from service.db.models import Meeting, TranscriptRevision, latest_revision_ids
 from service.department_vocabulary import department_vocabulary
 from service.schemas import LongerWordOut, VocabularyExampleOut, VocabularyImpactOut
 
@@ -28,20 +28,11 @@ _WORDS_NAMED = 3  # longer words named in a warning, most frequent first
 def _latest_texts(db: Session, department_id: int, limit: int) -> tuple[dict[int, str], Iterator[tuple[int, str]]]:
     """Titles of the department's ``limit`` most recent meetings with a transcript, and their
     turns' cleaned text as (meeting id, text) pairs, read one revision at a time."""
-    latest = (
-        select(TranscriptRevision.meeting_id, func.max(TranscriptRevision.revision).label("revision"))
-        .join(Meeting, Meeting.id == TranscriptRevision.meeting_id)
-        .where(Meeting.department_id == department_id)
-        .group_by(TranscriptRevision.meeting_id)
-        .subquery()
-    )
+    department = select(Meeting.id).where(Meeting.department_id == department_id)
     rows = db.execute(
         select(Meeting.id, Meeting.title, TranscriptRevision.id)
-        .join(latest, latest.c.meeting_id == Meeting.id)
-        .join(
-            TranscriptRevision,
-            (TranscriptRevision.meeting_id == latest.c.meeting_id) & (TranscriptRevision.revision == latest.c.revision),
-        )
+        .join(TranscriptRevision, TranscriptRevision.meeting_id == Meeting.id)
+        .where(TranscriptRevision.id.in_(latest_revision_ids(TranscriptRevision.meeting_id.in_(department))))
         .order_by(Meeting.created_at.desc(), Meeting.id.desc())
         .limit(limit)
     ).all()

@@ -21,7 +21,7 @@ from service.audit import record
 from service.auth.roles import Permission, has_permission
 from service.auth.tokens import CSRF_FIELD, csrf_matches
 from service.context import AppContext
-from service.db.models import KEPT_KIND, Job, Meeting, TranscriptRevision, User
+from service.db.models import KEPT_KIND, Job, Meeting, TranscriptRevision, User, latest_revision_ids
 from service.deps import (
     AuthDep,
     ContextDep,
@@ -124,12 +124,6 @@ def meeting_outs(db: Session, meetings: Sequence[Meeting]) -> list[MeetingOut]:
         return []
     latest_job_ids = select(func.max(Job.id)).where(Job.meeting_id.in_(ids)).group_by(Job.meeting_id)
     jobs = {job.meeting_id: job for job in db.scalars(select(Job).where(Job.id.in_(latest_job_ids)))}
-    newest = (
-        select(TranscriptRevision.meeting_id, func.max(TranscriptRevision.revision).label("revision"))
-        .where(TranscriptRevision.meeting_id.in_(ids))
-        .group_by(TranscriptRevision.meeting_id)
-        .subquery()
-    )
     revisions = {
         meeting_id: (revision, base if kind == KEPT_KIND else None)
         for meeting_id, revision, kind, base in db.execute(
@@ -138,11 +132,7 @@ def meeting_outs(db: Session, meetings: Sequence[Meeting]) -> list[MeetingOut]:
                 TranscriptRevision.revision,
                 TranscriptRevision.kind,
                 TranscriptRevision.base_revision,
-            ).join(
-                newest,
-                (TranscriptRevision.meeting_id == newest.c.meeting_id)
-                & (TranscriptRevision.revision == newest.c.revision),
-            )
+            ).where(TranscriptRevision.id.in_(latest_revision_ids(TranscriptRevision.meeting_id.in_(ids))))
         ).all()
     }
     return [

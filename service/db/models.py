@@ -10,7 +10,21 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, select
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ColumnElement,
+    Enum,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    Select,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from service.db.base import Base, UTCDateTime, utcnow
@@ -202,6 +216,21 @@ def latest_revision(db: Session, meeting_id: int) -> TranscriptRevision | None:
         .where(TranscriptRevision.meeting_id == meeting_id)
         .order_by(TranscriptRevision.revision.desc())
         .limit(1)
+    )
+
+
+def latest_revision_ids(*where: ColumnElement[bool]) -> Select[int]:
+    """``latest_revision`` for many meetings in one query: the ids of each meeting's highest
+    revision among those matching ``where``, for ``TranscriptRevision.id.in_(...)``."""
+    newest = (
+        select(TranscriptRevision.meeting_id, func.max(TranscriptRevision.revision).label("revision"))
+        .where(*where)
+        .group_by(TranscriptRevision.meeting_id)
+        .subquery()
+    )
+    return select(TranscriptRevision.id).join(
+        newest,
+        (TranscriptRevision.meeting_id == newest.c.meeting_id) & (TranscriptRevision.revision == newest.c.revision),
     )
 
 

@@ -31,9 +31,9 @@ class Utterance:
 
 
 # Two speakers; 「はい、委員長。」 is what Whisper tends to drop next to another turn (issue 16).
-SCRIPT = (
-    Utterance(1.0, 4.0, "それでは会議を始めます。"),
-    Utterance(5.0, 8.0, "ぎかいの議案を説明します。"),
+SCRIPT = (  # read at committee pace (5–7 characters a second), so no turn reads too slowly
+    Utterance(1.0, 4.0, "それでは、ただいまから会議を始めます。"),
+    Utterance(5.0, 8.0, "ぎかいの議案について、順に説明します。"),
     Utterance(8.6, 9.6, "はい、委員長。"),
 )
 TURNS = [
@@ -150,6 +150,30 @@ def test_a_turn_lost_in_the_first_pass_is_decoded_again_on_its_own(recording: Pa
     speakers = [speaker for speaker, _ in _texts(minutes)]
     assert speakers == ["SPEAKER_00", "SPEAKER_01", "SPEAKER_00"]
     assert "委員長" in minutes.turns[-1].text
+
+
+class SkipsAnOpening(FakeWhisper):
+    """Whisper dropping a turn's first sentence when prompted and aligning the next one over the whole
+    turn (no stretch is left without words); heard alone and without the prompt it says both."""
+
+    def transcribe(self, audio: np.ndarray, **kwargs: Any) -> tuple[list[SimpleNamespace], None]:
+        segments, _ = super().transcribe(audio, **kwargs)
+        if kwargs["initial_prompt"] is None:
+            return segments, None
+        opening, following = self.script[0], self.script[1]
+        stretched = Utterance(opening.start, following.end, following.text)
+        return [
+            _segment(stretched) if s.text == following.text else s for s in segments if s.text != opening.text
+        ], None
+
+
+def test_a_sentence_skipped_under_the_next_ones_words_is_decoded_again_and_replaced(recording: Path) -> None:
+    whisper = SkipsAnOpening()
+    one_turn = [SpeakerSegment(1.0, 8.0, "SPEAKER_00"), SpeakerSegment(8.6, 9.6, "SPEAKER_01")]
+    minutes = Pipeline(whisper=whisper, diarizer=FakeDiarizer(segments=one_turn)).run(recording)
+    assert len(whisper.calls) == 2 and whisper.calls[1]["initial_prompt"] is None
+    text = minutes.turns[0].text
+    assert "会議を始めます" in text and text.count("説明します") == 1  # recovered, and not read twice
 
 
 def test_no_second_pass_when_every_turn_got_words(recording: Path) -> None:

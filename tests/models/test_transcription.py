@@ -206,3 +206,87 @@ def test_silence_inside_a_clip_does_not_end_it() -> None:
     batch = _padded_batch(900)
     batch[0, :, 200:600] = 0.0  # a pause inside the clip: only trailing zeros are padding
     assert trimmed_features(batch, margin_s=1.0).shape[-1] == 1000
+
+
+def _words(*spec: tuple[float, float, str]) -> list:
+    from models.types import Word
+
+    return [Word(a, b, text, 0.9) for a, b, text in spec]
+
+
+STEPS = [1.0, 2.2, 3.4, 4.6, 5.8, 7.0, 8.2, 9.4, 10.0]  # word boundaries, none longer than MAX_WORD_S
+
+
+def test_a_turn_whose_first_sentence_was_skipped_reads_too_slowly_and_is_decoded_again() -> None:
+    """The first pass skipped 「これより本日の会議を開きます。」 and aligned the next sentence over it:
+    no stretch of the 9 s turn lacks words, so only the reading rate shows the loss."""
+    from models.transcription import ClipWords, slow_turns, uncovered_segments
+
+    segs = [SpeakerSegment(1.0, 5.0, "chair"), SpeakerSegment(5.3, 10.0, "chair"), SpeakerSegment(11.0, 13.5, "B")]
+    first = [
+        ClipWords(
+            Clip(0.8, 14.2, None),
+            _words(
+                *zip(
+                    STEPS, STEPS[1:], ["議事", "日程は", "お手", "元に", "配付", "の", "とおり", "です。"], strict=False
+                )
+            )
+            + _words((11.0, 12.2, "はい、"), (12.2, 13.4, "承知しました。")),
+        )
+    ]
+    assert uncovered_segments(segs, first) == []
+    options = TranscriptionOptions(slow_chars_per_s=4.0, pad_s=0.2)
+    # chair: 16 characters over 8.7 s of speech (1.8/s); B: 9 over 2.5 s, too little speech
+    # to judge (SLOW_MIN_SPEECH_S)
+    assert slow_turns(segs, first, 20.0, options) == [Clip(0.8, 10.2, "chair")]
+    assert slow_turns(segs, first, 20.0, TranscriptionOptions(slow_chars_per_s=0.0)) == []
+
+
+def test_a_turn_read_at_a_normal_rate_is_not_decoded_again() -> None:
+    """About six characters a second, the median of committee speech (docs/benchmarks.md)."""
+    from models.transcription import ClipWords, slow_turns
+
+    segs = [SpeakerSegment(0.0, 4.0, "A")]
+    said = ["補正予算", "の概要に", "ついて", "ご説明", "いたし", "ます。", "よろしく", "お願いします。"]
+    first = [
+        ClipWords(
+            Clip(0.0, 4.2, "A"),
+            _words(*zip([i * 0.5 for i in range(8)], [i * 0.5 for i in range(1, 9)], said, strict=True)),
+        )
+    ]
+    assert slow_turns(segs, first, 10.0, TranscriptionOptions()) == []
+
+
+def test_a_retry_that_brings_a_whole_sentence_more_replaces_the_turn() -> None:
+    from models.transcription import ClipWords, replace_slow
+
+    first = [
+        ClipWords(Clip(0.8, 10.2, "chair"), _words((1.0, 4.0, "議事日程は"), (4.0, 10.0, "とおりです。"))),
+        ClipWords(Clip(10.2, 14.2, "B"), _words((11.0, 14.0, "承知しました。"))),
+    ]
+    retried = [
+        ClipWords(
+            Clip(0.8, 10.2, "chair"),
+            _words(
+                (1.0, 2.5, "これより本日の"),
+                (2.5, 4.8, "会議を開きます。"),
+                (5.3, 7.5, "議事日程は"),
+                (7.5, 10.0, "とおりです。"),
+            ),
+        )
+    ]
+    replaced, count = replace_slow(first, retried, gain=1.5)
+    assert count == 1
+    assert [w.word for w in replaced[0].words] == ["これより本日の", "会議を開きます。", "議事日程は", "とおりです。"]
+    assert [w.word for w in replaced[1].words] == ["承知しました。"]  # the next speaker is untouched
+    assert [w.word for w in first[0].words] == ["議事日程は", "とおりです。"]  # the first pass is not modified
+
+
+def test_a_retry_that_only_hears_the_same_sentence_again_changes_nothing() -> None:
+    from models.transcription import ClipWords, replace_slow
+
+    first = [ClipWords(Clip(0.0, 8.0, "A"), _words((0.5, 3.0, "ゆっくりと"), (3.0, 7.5, "話しています。")))]
+    retried = [ClipWords(Clip(0.0, 8.0, "A"), _words((0.5, 3.0, "ゆっくりと"), (3.0, 7.5, "話しております。")))]
+    replaced, count = replace_slow(first, retried, gain=1.5)
+    assert count == 0
+    assert [w.word for w in replaced[0].words] == ["ゆっくりと", "話しています。"]

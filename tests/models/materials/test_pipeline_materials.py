@@ -141,6 +141,8 @@ def test_without_hints_the_draft_is_still_corrected_and_the_replacement_recorded
 
 def test_without_materials_turns_carry_no_material_fields(recording: Path) -> None:
     minutes, whisper = _run(recording, "two-pass", materials=None)
-    assert len(whisper.calls) == 2  # the first pass and the retry of the silent segment, no second pass
+    # the first pass, then only unprompted retries (the silent segment; 「本日は以上です。」 over 3 s reads
+    # too slowly): no second pass with the terms
+    assert len(whisper.calls) >= 2 and all(c["initial_prompt"] is None for c in whisper.calls[1:])
     assert all(not t.replacements and not t.suggestions for t in minutes.turns)
     assert all("replacements" not in t for t in minutes.to_dict()["turns"])
