@@ -99,6 +99,9 @@ class BundledDiarizer:
             # F0 vetoes merging two voices GE2E confuses on degraded audio (clustering.pitch_vetoes);
             # a given speaker count skips the merge check, so its pitch track would go unused
             pitch=window_pitch(f0_track(audio), starts, cfg.window_s) if speakers.num is None else None,
+            # turns of one cluster that sound like another voice are split off (clustering.split_distinct_turns)
+            starts=starts,
+            window_s=cfg.window_s,
         )
         segments = resegment(
             widen(self.output_regions(audio, regions), cfg.output_pad_s, duration),
