@@ -94,7 +94,7 @@ class AllocatingPipeline:
     def __init__(self, size: int) -> None:
         self.size = size
 
-    def run_timed(self, audio_path: Path, progress=None) -> PipelineRun:
+    def run_timed(self, audio_path: Path, progress=None, options=None) -> PipelineRun:
         seconds = {}
         for stage in ("decode", "diarize", "transcribe", "attribute", "draft"):
             progress(stage, 0.0)
@@ -240,6 +240,7 @@ def test_bench_options_reach_the_child_process_unchanged() -> None:
         diarizer="none",
         warmup=False,
         interval=0.02,
+        materials=Path("/corpus/materials"),
     )
     parser = argparse.ArgumentParser()
     add_pipeline_arguments(parser)
