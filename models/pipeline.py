@@ -335,7 +335,7 @@ class Pipeline:
             slow = slow_turns(segments, clip_words, duration, transcription) if language == "ja" else []
             if slow:
                 retried, _ = transcriber.transcribe(audio, slow, language=language, prompted=False)
-                clip_words, _ = replace_slow(clip_words, retried, transcription.slow_gain)
+                clip_words = replace_slow(clip_words, retried, transcription.slow_gain)
             del audio
 
         with stage("attribute"):

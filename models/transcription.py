@@ -389,23 +389,24 @@ def slow_turns(
     """
     if options.slow_chars_per_s <= 0:
         return []
-    words = sorted((w for cw in clip_words for w in cw.words), key=lambda w: w.start)
+    heard = sorted(((w.start + w.end) / 2, len(_visible(w.word))) for cw in clip_words for w in cw.words)
+    mids = [mid for mid, _ in heard]
+    read = np.concatenate([[0], np.cumsum([n for _, n in heard])])  # characters before each word
     pieces: list[tuple[float, float, str | None]] = []
     for turn in speaker_turns(segments, options):
         speech = sum(s.end - s.start for s in turn)
         if speech < SLOW_MIN_SPEECH_S:
             continue
-        span = Clip(turn[0].start, max(s.end for s in turn), turn[0].speaker)
-        if _chars(w for w in words if _inside(w, span)) < options.slow_chars_per_s * speech:
-            pieces.append((span.start, span.end, span.speaker))
+        start, end = turn[0].start, max(s.end for s in turn)
+        chars = read[bisect.bisect_right(mids, end)] - read[bisect.bisect_left(mids, start)]
+        if chars < options.slow_chars_per_s * speech:
+            pieces.append((start, end, turn[0].speaker))
     return disjoint_clips(_padded(pieces, options.pad_s), duration, options.longest_clip_s)
 
 
-def replace_slow(
-    clip_words: Sequence[ClipWords], retried: Sequence[ClipWords], gain: float
-) -> tuple[list[ClipWords], int]:
+def replace_slow(clip_words: Sequence[ClipWords], retried: Sequence[ClipWords], gain: float) -> list[ClipWords]:
     """The words with each slow turn's retry in place of what was recognised there, where the retry
-    reads at least ``gain`` times as many characters; and how many turns were replaced.
+    reads at least ``gain`` times as many characters.
 
     A retry that only hears the same sentence again changes nothing: the rule replaces a turn's
     text only when a whole sentence more came back, never merges two decodings of the same speech
@@ -413,16 +414,15 @@ def replace_slow(
     """
     merged = [ClipWords(cw.clip, list(cw.words)) for cw in clip_words]
     extra: list[ClipWords] = []
-    replaced = 0
     for cw in retried:
+        again = [w for w in cw.words if _inside(w, cw.clip)]
         before = _chars(w for m in merged for w in m.words if _inside(w, cw.clip))
-        if _chars(cw.words) < gain * max(before, 1):
+        if _chars(again) < gain * max(before, 1):
             continue
         for m in merged:
             m.words[:] = [w for w in m.words if not _inside(w, cw.clip)]
-        _place(merged, extra, cw.clip, [w for w in cw.words if _inside(w, cw.clip)])
-        replaced += 1
-    return merged + extra, replaced
+        _place(merged, extra, cw.clip, again)
+    return merged + extra
 
 
 def _is_hallucination(
