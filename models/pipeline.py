@@ -332,6 +332,8 @@ class Pipeline:
             if retry:
                 recovered, _ = transcriber.transcribe(audio, retry, language=language, prompted=False)
                 clip_words = merge_recovered(clip_words, recovered)
+            # A sentence skipped under the next one's words shows only as a slow reading rate, counted
+            # in characters: calibrated on Japanese (docs/benchmarks.md, "Turns read too slowly").
             slow = slow_turns(segments, clip_words, duration, transcription) if language == "ja" else []
             if slow:
                 retried, _ = transcriber.transcribe(audio, slow, language=language, prompted=False)
